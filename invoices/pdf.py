@@ -1,0 +1,448 @@
+"""Invoice PDFs: the render context (what the PDF shows), its content hash, and rendering.
+
+``pdf_context`` gathers everything the PDF shows into plain JSON-serialisable data; its SHA-256
+(``content_hash``) tells whether a preview can be reused. ``render_pdf`` turns the context into
+A4 PDF bytes with xhtml2pdf and an embedded DejaVu Sans (full Latin coverage, €, ₹). Amounts are
+minor units throughout; formatting happens only here, at the edge.
+"""
+
+import base64
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import segno
+from django.template.loader import render_to_string
+from pypdf import PdfReader
+from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+from .choices import CostType, InvoiceType
+from .models import Invoice
+from .money import minor_unit_exponent, to_minor
+from .payments import epc_qr_payload, format_iban, virtual_barcode
+from .pdf_labels import LABELS, SLIP_LABELS
+from .references import format_finnish, format_rf, is_valid_finnish_reference, rf_reference
+from .services import invoice_totals
+
+# Bump when the layout changes, so that previews of unchanged invoices are rendered anew.
+LAYOUT_VERSION = 3
+ASSETS = Path(__file__).resolve().parent / "pdf_assets"
+FONTS = ASSETS / "fonts"
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+class RenderError(Exception):
+    """xhtml2pdf reported errors while rendering."""
+
+
+# --- context ------------------------------------------------------------------------------------
+
+
+def _minor(money, currency: str) -> int:
+    return to_minor(Decimal(money.amount), currency)
+
+
+def _party_block(party) -> dict:
+    return {
+        "name": party.name,
+        "business_id": party.business_id,
+        "vat_number": party.vat_number,
+        "street": party.street_address,
+        "postcode": party.postcode,
+        "area": party.postal_area,
+        "country": party.country_code,
+        "email": party.email,
+        "phone": party.phone,
+    }
+
+
+def pdf_context(invoice: Invoice, *, preview: bool) -> dict:
+    """Everything the PDF shows, as plain data (the input of the content hash)."""
+    office = invoice.agency_office
+    currency = invoice.currency_code
+    links = list(invoice.invoiced_parties.select_related("party").all())
+    primary = next(
+        (link.party for link in links if link.is_primary), links[0].party if links else None
+    )
+    language = primary.language if primary is not None else "fi"
+    lines = list(invoice.lines.all())
+    totals = invoice_totals(invoice, lines)
+
+    printed_lines = []
+    merged: dict[tuple, dict] = {}
+    separate = office.non_commission_costs_separate_lines_to_pdf
+    for line, amounts in zip(lines, totals.lines, strict=False):
+        row = {
+            "description": line.description or line.name or line.get_cost_type_code_display(),
+            "quantity": _plain(line.quantity),
+            "unit_amount": _minor(line.unit_amount, currency),
+            "includes_vat": line.includes_vat,
+            "vat_percentage": _plain(line.vat_percentage),
+            "vat_excluded": int(amounts.vat_excluded),
+            "vat": int(amounts.vat),
+            "vat_included": int(amounts.vat_included),
+            "reverse_charge": line.reverse_charge,
+        }
+        if separate or line.cost_type_code == CostType.COMMISSION:
+            printed_lines.append(row)
+            continue
+        # Office setting: non-commission costs printed as one line per VAT rate.
+        key = (row["vat_percentage"], row["reverse_charge"])
+        if key not in merged:
+            merged[key] = {
+                **row,
+                "description": None,
+                "quantity": "1",
+                "unit_amount": 0,
+                "vat_excluded": 0,
+                "vat": 0,
+                "vat_included": 0,
+            }
+            printed_lines.append(merged[key])
+        target = merged[key]
+        for field in ("unit_amount", "vat_excluded", "vat", "vat_included"):
+            target[field] += row[field]
+    if len(totals.lines) > len(lines):  # the discount line
+        discount = totals.lines[-1]
+        printed_lines.append(
+            {
+                "description": invoice.discount_description or "DISCOUNT",
+                "is_discount": True,
+                "quantity": "1",
+                "unit_amount": -_minor(invoice.discount_amount, currency),
+                "includes_vat": invoice.discount_includes_vat,
+                "vat_percentage": _plain(discount.vat_percentage),
+                "vat_excluded": int(discount.vat_excluded),
+                "vat": int(discount.vat),
+                "vat_included": int(discount.vat_included),
+                "reverse_charge": False,
+            }
+        )
+
+    reference = invoice.reference_number or ""
+    if reference.upper().startswith("RF"):
+        rf = reference.upper()  # a migrated invoice may carry an RF reference of its own
+    elif reference and is_valid_finnish_reference(reference):
+        rf = rf_reference(reference)
+    else:
+        rf = ""
+    accounts = [
+        {"bank_name": a.bank_name, "iban": a.iban, "bic": a.bic, "holder": a.account_holder}
+        for a in invoice.payment_accounts.all()
+    ]
+    agent = invoice.responsible_agent
+    return {
+        "layout": LAYOUT_VERSION,
+        "preview": preview,
+        "language": language if language in LABELS else "fi",
+        "type": invoice.invoice_type_code,
+        "currency": currency,
+        "invoice_number": invoice.invoice_number or "",
+        "reference": reference,
+        "rf_reference": rf,
+        "credited_invoice_number": (
+            invoice.credited_invoice.invoice_number if invoice.credited_invoice_id else ""
+        ),
+        "credit_note_reason": invoice.credit_note_reason,
+        "invoicing_date": _iso(invoice.invoicing_date),
+        "issue_date": _iso(invoice.issue_date),
+        "due_date": _iso(invoice.due_date),
+        "payment_terms_code": invoice.payment_terms_code,
+        "payment_terms_description": invoice.other_payment_terms_description,
+        "late_payment_fee_percentage": (
+            _plain(invoice.late_payment_fee_percentage)
+            if invoice.late_payment_fee_percentage is not None
+            else ""
+        ),
+        "notice_period": invoice.notice_period,
+        "seller": {
+            "name": office.name,
+            "business_id": office.business_id,
+            "vat_number": office.vat_number,
+            "street": office.street_address,
+            "postcode": office.postcode,
+            "area": office.postal_area,
+            "country": office.country_code,
+            "email": office.email,
+            "phone": office.phone,
+        },
+        "buyer": _party_block(primary) if primary else None,
+        "other_parties": [link.party.name for link in links if link.party is not primary],
+        "billing": {
+            "recipient": invoice.billing_recipient,
+            "street": invoice.billing_street_address,
+            "postcode": invoice.billing_postcode,
+            "area": invoice.billing_postal_area,
+            "country": invoice.billing_country_code,
+        },
+        "responsible_agent": agent.get_full_name() or agent.username if agent else "",
+        "lines": printed_lines,
+        "breakdown": [
+            {
+                "vat_percentage": _plain(row.vat_percentage),
+                "reverse_charge": row.reverse_charge,
+                "vat_excluded": int(row.vat_excluded),
+                "vat": int(row.vat),
+            }
+            for row in totals.vat_breakdown
+        ],
+        "totals": {
+            "vat_excluded": int(totals.vat_excluded),
+            "vat": int(totals.vat),
+            "vat_included": int(totals.vat_included),
+            "down_payment": int(totals.down_payment),
+            "deduction": int(totals.deduction),
+            "amount_due": int(totals.amount_due),
+        },
+        "accounts": accounts,
+    }
+
+
+def _plain(value: Decimal) -> str:
+    """``Decimal('10.00')`` -> ``'10'``, ``Decimal('25.50')`` -> ``'25.5'`` (never ``'1E+1'``)."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def content_hash(context: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(context, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+
+def format_amount(minor: int, currency: str, language: str) -> str:
+    exponent = minor_unit_exponent(currency)
+    value = Decimal(minor).scaleb(-exponent)
+    text = f"{abs(value):,.{exponent}f}"
+    if language in ("fi", "sv"):
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return f"-{text}" if value < 0 else text
+
+
+def format_number(text: str, language: str) -> str:
+    return text.replace(".", ",") if language in ("fi", "sv") else text
+
+
+def format_date(iso: str, language: str) -> str:
+    if not iso:
+        return ""
+    value = date.fromisoformat(iso)
+    if language == "en":
+        return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+
+def _display(context: dict) -> dict:
+    """The template's view: labels and every figure formatted for the payer's language."""
+    lang = context["language"]
+    labels = LABELS[lang]
+    currency = context["currency"]
+
+    def money(minor: int) -> str:
+        return format_amount(minor, currency, lang)
+
+    is_credit = context["type"] == InvoiceType.CREDIT_NOTE
+    terms_code = context["payment_terms_code"]
+    if context["payment_terms_description"]:
+        terms = context["payment_terms_description"]
+    elif terms_code == "IMMEDIATE":
+        terms = labels["immediately"]
+    elif terms_code.startswith("NET_"):
+        terms = labels["net_days"].format(days=terms_code.removeprefix("NET_"))
+    else:
+        terms = ""
+    lines = []
+    for row in context["lines"]:
+        description = row["description"]
+        if row.get("is_discount"):
+            description = labels["discount"] + (
+                f": {description}" if description and description != "DISCOUNT" else ""
+            )
+        elif description is None:
+            description = labels["other_costs"]
+        lines.append(
+            {
+                "description": description,
+                "quantity": format_number(row["quantity"], lang),
+                "unit_amount": money(row["unit_amount"]),
+                "unit_note": labels["incl_vat"] if row["includes_vat"] else "",
+                "vat_percentage": format_number(row["vat_percentage"], lang),
+                "vat_excluded": money(row["vat_excluded"]),
+                "vat": money(row["vat"]),
+                "vat_included": money(row["vat_included"]),
+                "reverse_charge": row["reverse_charge"],
+            }
+        )
+    totals = context["totals"]
+    account = context["accounts"][0] if context["accounts"] else None
+    due = date.fromisoformat(context["due_date"]) if context["due_date"] else None
+    amount_due = totals["amount_due"]
+    slip = None
+    if account and not is_credit and context["reference"]:
+        # The Finnish bank barcode is for euro payments only.
+        barcode = (
+            virtual_barcode(
+                iban=account["iban"], cents=amount_due, reference=context["reference"], due=due
+            )
+            if currency == "EUR"
+            else None
+        )
+        qr = epc_qr_payload(
+            name=context["seller"]["name"],
+            iban=account["iban"],
+            bic=account["bic"],
+            cents=amount_due,
+            rf_reference=context["rf_reference"],
+            currency=currency,
+        )
+        slip = {
+            "iban": format_iban(account["iban"]),
+            "bic": account["bic"],
+            "other_accounts": [
+                {"iban": format_iban(a["iban"]), "bic": a["bic"], "bank": a["bank_name"]}
+                for a in context["accounts"][1:3]
+            ],
+            "recipient": context["seller"]["name"],
+            "payer": [
+                context["billing"]["recipient"],
+                context["billing"]["street"],
+                f"{context['billing']['postcode']} {context['billing']['area']}".strip(),
+            ],
+            "reference": _format_reference(context["reference"]),
+            "due_date": format_date(context["due_date"], "fi"),
+            "amount": format_amount(amount_due, currency, "fi") if amount_due > 0 else "",
+            "barcode": barcode,
+            "qr": _qr_data_uri(qr) if qr and amount_due > 0 else None,
+        }
+    return {
+        "lang": lang,
+        "L": labels,
+        "S": SLIP_LABELS,
+        "title": labels["credit_note"] if is_credit else labels["invoice"],
+        "is_credit": is_credit,
+        "preview": context["preview"],
+        "currency": currency,
+        "invoice_number": context["invoice_number"],
+        "reference": _format_reference(context["reference"]),
+        "rf_reference": format_rf(context["rf_reference"]) if context["rf_reference"] else "",
+        "credited_invoice_number": context["credited_invoice_number"],
+        "credit_note_reason": context["credit_note_reason"],
+        "invoicing_date": format_date(context["invoicing_date"], lang),
+        "issue_date": format_date(context["issue_date"], lang),
+        "due_date": format_date(context["due_date"], lang),
+        "terms": terms,
+        "late_interest": (
+            f"{format_number(context['late_payment_fee_percentage'], lang)} %"
+            if context["late_payment_fee_percentage"]
+            else labels["late_interest_statutory"]
+        ),
+        "notice_period": (
+            labels["days"].format(days=context["notice_period"])
+            if context["notice_period"] is not None
+            else ""
+        ),
+        "seller": context["seller"],
+        "buyer": context["buyer"],
+        "other_parties": context["other_parties"],
+        "billing": context["billing"],
+        "responsible_agent": context["responsible_agent"],
+        "lines": lines,
+        "breakdown": [
+            {
+                "vat_percentage": format_number(row["vat_percentage"], lang),
+                "reverse_charge": row["reverse_charge"],
+                "vat_excluded": money(row["vat_excluded"]),
+                "vat": money(row["vat"]),
+            }
+            for row in context["breakdown"]
+        ],
+        "has_reverse_charge": any(row["reverse_charge"] for row in context["breakdown"]),
+        "totals": {key: money(value) for key, value in totals.items()},
+        "less": {key: money(-totals[key]) for key in ("down_payment", "deduction")},
+        "has_down_payment": totals["down_payment"] != 0,
+        "has_deduction": totals["deduction"] != 0,
+        "accounts": [
+            {"iban": format_iban(a["iban"]), "bic": a["bic"], "bank": a["bank_name"]}
+            for a in context["accounts"]
+        ],
+        "slip": slip,
+        "font_regular": str(FONTS / "DejaVuSans.ttf"),
+        "font_bold": str(FONTS / "DejaVuSans-Bold.ttf"),
+        "watermark": _watermark_data_uri(labels["preview"]) if context["preview"] else None,
+    }
+
+
+def _format_reference(reference: str) -> str:
+    if not reference:
+        return ""
+    return format_rf(reference) if reference.upper().startswith("RF") else format_finnish(reference)
+
+
+def _qr_data_uri(payload: str) -> str:
+    # EPC069-12 declares UTF-8 (character set 1): encode so, or "ä" arrives garbled.
+    return segno.make(payload, error="m", micro=False, encoding="utf-8").png_data_uri(
+        scale=4, border=2
+    )
+
+
+@cache
+def _watermark_data_uri(text: str) -> str:
+    """A pale diagonal 'PREVIEW / ESIKATSELU' for the page background (PNG, made once)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = 1240, 1754  # A4 at 150 dpi
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    font = ImageFont.truetype(str(FONTS / "DejaVuSans-Bold.ttf"), 150)
+    layer = Image.new("RGBA", (width * 2, 400), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(layer)
+    box = draw.textbbox((0, 0), text, font=font)
+    draw.text(((width * 2 - (box[2] - box[0])) / 2, 100), text, font=font, fill=(200, 30, 30, 60))
+    rotated = layer.rotate(55, expand=True)
+    image.alpha_composite(
+        rotated.crop(
+            (
+                (rotated.width - width) // 2,
+                (rotated.height - height) // 2,
+                (rotated.width - width) // 2 + width,
+                (rotated.height - height) // 2 + height,
+            )
+        )
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+_POLICY = ResourceAccessPolicy(allow_remote=False, base_dir=FONTS, extra_roots=[ASSETS])
+
+
+def render_pdf(context: dict) -> RenderedPdf:
+    html = render_to_string("invoices/pdf/invoice.html", _display(context))
+    output = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=_POLICY)
+    if result.err:
+        raise RenderError(f"xhtml2pdf reported {result.err} error(s)")
+    content = output.getvalue()
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    return RenderedPdf(content=content, pages=pages)
