@@ -1,6 +1,8 @@
 """Rate limits: per agent on the whole API, and per IP and per username on the token call
 (against password guessing). Counted in the default cache: Redis when REDIS_URL is set."""
 
+import hashlib
+
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -47,4 +49,6 @@ class LoginUsernameRateThrottle(SimpleRateThrottle):
             return None
         if not isinstance(username, str) or not username:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:150]}
+        # Hashed: a username is arbitrary text, a cache key must be short and plain ASCII.
+        ident = hashlib.sha256(username.strip().lower()[:150].encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}

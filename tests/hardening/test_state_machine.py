@@ -2,7 +2,7 @@
 checks the invariants after every step: numbers gap-free and unique per office, stored totals
 exactly the tax module's, approved invoices unchanged, credit notes cancelling exactly."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
