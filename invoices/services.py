@@ -19,8 +19,8 @@ from djmoney.money import Money
 
 from invoicing_project.errors import FieldError, InvalidState, PreconditionFailed, ValidationFailed
 from offices.choices import Permission, payment_terms_days
-from offices.models import AgencyOffice, Agent, OfficeMembership
-from offices.selectors import require_permission
+from offices.models import AgencyOffice, Agent, OfficeMembership, OfficePaymentAccount
+from offices.selectors import office_with_accounts, require_permission
 from parties.models import Party
 
 from . import tax
@@ -204,8 +204,18 @@ def _check_rules(data: InvoiceData, office: AgencyOffice) -> tuple[dict[UUID, Pa
     return parties, primary
 
 
-def _apply(invoice: Invoice, data: InvoiceData, *, actor: Agent, office: AgencyOffice) -> None:
-    """Write *data* onto *invoice* (saved) and replace its lines, parties and accounts."""
+def _apply(
+    invoice: Invoice,
+    data: InvoiceData,
+    *,
+    actor: Agent,
+    office: AgencyOffice,
+    office_accounts: Sequence[OfficePaymentAccount] | None = None,
+) -> None:
+    """Write *data* onto *invoice* (saved) and replace its lines, parties and accounts.
+
+    Without payment accounts in *data* the invoice gets the office's: *office_accounts* when
+    the caller has loaded them already, else they are read here."""
     parties, primary_id = _check_rules(data, office)
     currency = data.currency_code
     primary = parties.get(primary_id) if primary_id else None
@@ -340,7 +350,7 @@ def _apply(invoice: Invoice, data: InvoiceData, *, actor: Agent, office: AgencyO
             PaymentAccountData(
                 iban=a.iban, bic=a.bic, bank_name=a.bank_name, account_holder=a.account_holder
             )
-            for a in office.payment_accounts.all()
+            for a in (office.payment_accounts.all() if office_accounts is None else office_accounts)
         ]
     if replacing:
         invoice.payment_accounts.all().delete()
@@ -413,13 +423,13 @@ def invoice_create(*, actor: Agent, data: InvoiceData) -> Invoice:
     require_permission(
         actor, data.agency_office_id, Permission.DRAFT, action="create invoices", conceal=False
     )
-    office = AgencyOffice.objects.filter(pk=data.agency_office_id).first()
+    office, office_accounts = office_with_accounts(data.agency_office_id)
     if office is None:  # only a superuser gets here with an unknown office
         raise ValidationFailed.field(
             "invoice.agencyOfficeId", f"Agency office {data.agency_office_id} does not exist"
         )
     invoice = Invoice()
-    _apply(invoice, data, actor=actor, office=office)
+    _apply(invoice, data, actor=actor, office=office, office_accounts=office_accounts)
     record_event(invoice, ActionType.CREATE, from_status="", agent=actor)
     return invoice
 

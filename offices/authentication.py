@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from .models import Agent, ApiToken
+from .selectors import remember_roles, roles_annotation
 
 
 def token_issue(*, agent: Agent) -> tuple[str, ApiToken]:
@@ -34,6 +35,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             )
         token = (
             ApiToken.objects.select_related("agent")
+            .annotate(role_pairs=roles_annotation())
             .filter(key_hash=ApiToken.hash_key(parts[1]))
             .first()
         )
@@ -43,6 +45,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The access token has expired.", code="token_expired"
             )
+        remember_roles(token.agent, token.role_pairs)  # no second query for the roles
         return token.agent, token
 
     def authenticate_header(self, request):

@@ -6,12 +6,13 @@ roles are loaded once per agent object (one query) and cached on it.
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 from invoicing_project.errors import Forbidden, NotFound
 
 from .choices import ROLE_PERMISSIONS, Permission
-from .models import AgencyOffice, Agent, OfficeMembership
+from .models import AgencyOffice, Agent, OfficeMembership, OfficePaymentAccount
 
 _CACHE_ATTR = "_office_roles_cache"
 
@@ -20,14 +21,55 @@ def office_roles(agent: Agent) -> dict[UUID, frozenset[str]]:
     """``{office_id: {role, ...}}`` for the agent's memberships."""
     cached = getattr(agent, _CACHE_ATTR, None)
     if cached is None:
-        roles: dict[UUID, set[str]] = {}
-        for office_id, role in OfficeMembership.objects.filter(agent=agent).values_list(
-            "office_id", "role"
-        ):
-            roles.setdefault(office_id, set()).add(role)
-        cached = {office_id: frozenset(r) for office_id, r in roles.items()}
+        cached = _group_roles(
+            OfficeMembership.objects.filter(agent=agent).values_list("office_id", "role")
+        )
         setattr(agent, _CACHE_ATTR, cached)
     return cached
+
+
+def _group_roles(pairs) -> dict[UUID, frozenset[str]]:
+    roles: dict[UUID, set[str]] = {}
+    for office_id, role in pairs:
+        roles.setdefault(office_id, set()).add(role)
+    return {office_id: frozenset(r) for office_id, r in roles.items()}
+
+
+# The memberships as one text column ("office:role,office:role"), so that the query that
+# authenticates a request loads the agent's roles too (the API's one query per request).
+_ROLE_SEPARATOR, _PAIR_SEPARATOR = ":", ","
+
+
+def roles_annotation(agent_field: str = "agent_id") -> Subquery:
+    """An annotation of every role of the agent in *agent_field*, for `remember_roles`."""
+    memberships = (
+        OfficeMembership.objects.filter(agent_id=OuterRef(agent_field))
+        .order_by()
+        .values("agent_id")
+        .annotate(
+            pairs=StringAgg(
+                Concat(
+                    Cast("office_id", CharField()),
+                    Value(_ROLE_SEPARATOR),
+                    "role",
+                    output_field=CharField(),
+                ),
+                delimiter=Value(_PAIR_SEPARATOR),
+            )
+        )
+        .values("pairs")
+    )
+    return Subquery(memberships, output_field=CharField())
+
+
+def remember_roles(agent: Agent, pairs: str | None) -> None:
+    """Cache on *agent* the roles loaded by `roles_annotation` (``None``: no membership)."""
+    parsed = []
+    for pair in (pairs or "").split(_PAIR_SEPARATOR):
+        if pair:
+            office_id, _, role = pair.partition(_ROLE_SEPARATOR)
+            parsed.append((UUID(office_id), role))
+    setattr(agent, _CACHE_ATTR, _group_roles(parsed))
 
 
 def forget_office_roles(agent: Agent) -> None:
@@ -80,6 +122,22 @@ def require_permission(
         raise NotFound()
     if permission not in perms:
         raise Forbidden(f"Your roles in this agency office do not allow you to {action}.")
+
+
+def office_with_accounts(
+    office_id: UUID,
+) -> tuple[AgencyOffice | None, list[OfficePaymentAccount]]:
+    """The office and its payment accounts (in order), unscoped: one query when the office
+    has accounts (the office comes joined to them), two when it has none."""
+    accounts = list(
+        OfficePaymentAccount.objects.select_related("office").filter(office_id=office_id)
+    )
+    if accounts:
+        office = accounts[0].office
+        for account in accounts:
+            account.office = office  # one office object, as a related lookup would give
+        return office, accounts
+    return AgencyOffice.objects.filter(pk=office_id).first(), []
 
 
 def office_list(*, agent: Agent) -> QuerySet[AgencyOffice]:

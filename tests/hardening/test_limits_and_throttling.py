@@ -179,3 +179,16 @@ def test_rate_limits_are_counted_in_redis_when_configured(api, settings):
     keys = client.keys(f"{prefix}:*throttle_agent_*")
     assert keys, "the throttle history is not in Redis"
     client.delete(*keys)
+
+
+def test_the_rate_limit_counts_in_fixed_windows(api, low_rate, monkeypatch):
+    from invoicing_project.api.throttling import AgentRateThrottle
+
+    now = [1_800_000_000.0 - 30]  # 30 s before a minute boundary
+    monkeypatch.setattr(AgentRateThrottle, "timer", lambda self: now[0])
+    assert [api.get("/api/v1/me").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert api.get("/api/v1/me")["Retry-After"] == "30"
+    now[0] += 29.5
+    assert api.get("/api/v1/me")["Retry-After"] == "1"
+    now[0] += 1  # the next minute: a fresh allowance
+    assert [api.get("/api/v1/me").status_code for _ in range(4)] == [200, 200, 200, 429]
