@@ -3,6 +3,7 @@
 import copy
 import csv
 import io
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -417,3 +418,13 @@ def test_the_ledger_makes_missing_system_accounts(approver, office, party):
     )
     with pytest.raises(Exception, match="APPROVED"):
         journal_entry_post(invoice_id=draft["invoiceId"], actor=approver)
+
+
+def test_dates_created_and_updated_are_helsinki_dates(clerk_client, accounteer_setup):
+    """At 22:30 UTC it is already the next day in Helsinki (UTC+2 in winter): the dates are
+    the office's local ones, not the UTC date of the timestamp."""
+    created = exact(clerk_client.post(URL, seed_body()))
+    moment = datetime(2026, 11, 21, 22, 30, tzinfo=UTC)
+    Invoice.objects.filter(pk=created["id"]).update(created_at=moment, modified_at=moment)
+    body = exact(clerk_client.get(f"{URL}/{created['id']}"))
+    assert (body["date_created"], body["date_updated"]) == ("2026-11-22", "2026-11-22")
