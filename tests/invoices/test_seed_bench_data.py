@@ -1,0 +1,228 @@
+"""``manage.py seed_bench_data``: the invariants the product and the benchmark rely on.
+
+The command needs PostgreSQL (COPY, worker processes on their own connections, committed
+transactions), so these tests are skipped elsewhere. One small seed (module scope) serves every
+test; it empties the invoice and office tables of the test database first, as it does in a
+bench database.
+"""
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from invoices.models import Invoice, InvoiceEvent, InvoiceLine, InvoicePaymentAccount
+from invoices.references import is_valid_finnish_reference, reference_from_invoice_number
+from offices.models import AgencyOffice, Agent
+
+from ..conftest import Api
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="seed_bench_data loads PostgreSQL with COPY from worker processes",
+    ),
+]
+
+INVOICES = 200
+OFFICES = 3
+ALL_STATES = {"DRAFT", "READY_FOR_APPROVAL", "APPROVED", "REJECTED", "CREDITED"}
+NUMBERED = ALL_STATES - {"DRAFT"}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module; the tables are emptied again afterwards."""
+    out = StringIO()
+    with django_db_blocker.unblock():
+        call_command(
+            "seed_bench_data", invoices=INVOICES, offices=OFFICES, clients=2, force=True, stdout=out
+        )
+        yield out.getvalue()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE invoices_invoice, parties_party, offices_agencyoffice, offices_agent "
+                "CASCADE"
+            )
+
+
+@pytest.fixture
+def db_access(seeded, db):
+    """Read the seeded rows from a test (the seed itself committed them)."""
+    return seeded
+
+
+def cents(value) -> int:
+    return int((value.amount if hasattr(value, "amount") else value) * 100)
+
+
+def test_report_and_counts(db_access):
+    report = db_access
+    assert re.search(r"= [\d,]+ invoices/second", report), report
+    assert f"Seeded {INVOICES} invoices" in report
+    assert Invoice.objects.count() == INVOICES
+    assert AgencyOffice.objects.count() == OFFICES
+    assert InvoiceLine.objects.count() == 5 * INVOICES  # --lines defaults to 5
+    # One payment account per invoice (the office's), at least CREATE in every audit trail.
+    assert InvoicePaymentAccount.objects.count() == INVOICES
+    assert set(Invoice.objects.values_list("id", flat=True)) == set(
+        InvoiceEvent.objects.filter(action_type_code="CREATE").values_list("invoice_id", flat=True)
+    )
+
+
+def test_the_constraints_and_indexes_are_back(db_access):
+    """The load drops indexes and the child tables' keys; every one is rebuilt at the end."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('seed_bench_dropped_indexes')")
+        assert cursor.fetchone()[0] is None
+        cursor.execute(
+            "SELECT conrelid::regclass::text, contype FROM pg_constraint "
+            "WHERE conrelid::regclass::text IN ('invoices_invoiceline', 'invoices_invoiceevent', "
+            "'invoices_invoiceparty', 'invoices_invoicepaymentaccount') AND contype IN ('p', 'u')"
+        )
+        keys = sorted(cursor.fetchall())
+        cursor.execute(
+            "SELECT count(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "WHERE t.relname = 'invoices_invoice' AND i.indisvalid"
+        )
+        invoice_indexes = cursor.fetchone()[0]
+    assert keys == [
+        ("invoices_invoiceevent", "p"),
+        ("invoices_invoiceline", "p"),
+        ("invoices_invoiceparty", "p"),
+        ("invoices_invoiceparty", "u"),
+        ("invoices_invoicepaymentaccount", "p"),
+    ]
+    assert invoice_indexes > 10
+
+
+def test_every_state_and_kind_is_present(db_access):
+    states = set(Invoice.objects.values_list("status_code", flat=True))
+    assert states == ALL_STATES
+    notes = Invoice.objects.filter(invoice_type_code="CREDIT_NOTE")
+    credited = Invoice.objects.filter(status_code="CREDITED")
+    assert notes.count() == credited.count() > 0
+    assert set(notes.values_list("credited_invoice_id", flat=True)) == set(
+        credited.values_list("id", flat=True)
+    )
+    assert not notes.exclude(status_code="APPROVED").exists()
+
+
+def test_stored_totals_are_the_sums_of_the_lines(db_access):
+    sums = defaultdict(lambda: [0, 0, 0])
+    for invoice_id, excluded, vat, included in InvoiceLine.objects.values_list(
+        "invoice_id", "vat_excluded", "vat", "vat_included"
+    ):
+        row = sums[invoice_id]
+        row[0] += cents(excluded)
+        row[1] += cents(vat)
+        row[2] += cents(included)
+    for invoice in Invoice.objects.all():
+        excluded, vat, included = sums[invoice.id]
+        assert cents(invoice.total_vat_excluded) == excluded, invoice.id
+        assert cents(invoice.total_vat) == vat, invoice.id
+        assert cents(invoice.total_vat_included) == included == excluded + vat, invoice.id
+        assert invoice.amount_due == invoice.total_vat_included
+        if invoice.invoice_type_code == "CREDIT_NOTE":
+            assert included < 0
+        else:
+            assert included > 0
+
+
+def test_line_vat_follows_the_rate_of_the_issue_date(db_access):
+    for line in InvoiceLine.objects.select_related("invoice"):
+        assert line.vat_percentage in {Decimal("0"), Decimal("10"), Decimal("24"), Decimal("25.5")}
+        general = line.vat_percentage in {Decimal("24"), Decimal("25.5")}
+        if general:
+            expected = Decimal("25.5") if str(line.invoice.issue_date) >= "2024-09-01" else 24
+            assert line.vat_percentage == expected, line.invoice_id
+
+
+def test_numbering_is_gap_free_and_unique_per_office(db_access):
+    for office in AgencyOffice.objects.all():
+        numbered = Invoice.objects.filter(agency_office=office, status_code__in=NUMBERED)
+        rows = list(
+            numbered.order_by("sequence_number").values_list(
+                "sequence_number", "invoice_number", "created_at", "issue_date"
+            )
+        )
+        assert [row[0] for row in rows] == list(range(1, len(rows) + 1)), office.office_identifier
+        numbers = [row[1] for row in rows]
+        assert len(set(numbers)) == len(numbers)
+        for sequence, number, _created, issued in rows:
+            assert number == f"{issued.year}{office.office_identifier}{sequence:05d}"
+        assert [row[2] for row in rows] == sorted(row[2] for row in rows)  # follows creation
+        assert office.next_sequence_number == len(rows) + 1
+        assert not Invoice.objects.filter(
+            agency_office=office, status_code="DRAFT", invoice_number__isnull=False
+        ).exists()
+
+
+def test_reference_numbers_are_valid(db_access):
+    numbered = Invoice.objects.exclude(invoice_number__isnull=True)
+    assert numbered.exists()
+    for number, reference in numbered.values_list("invoice_number", "reference_number"):
+        assert is_valid_finnish_reference(reference), reference
+        assert reference == reference_from_invoice_number(number)
+
+
+def test_audit_trail_follows_the_state(db_access):
+    actions = defaultdict(list)
+    for invoice_id, action in InvoiceEvent.objects.order_by("invoice_id", "time", "id").values_list(
+        "invoice_id", "action_type_code"
+    ):
+        actions[invoice_id].append(action)
+    for invoice in Invoice.objects.all():
+        trail = actions[invoice.id]
+        assert trail[0] == "CREATE"
+        assert ("LOCK" in trail) == (invoice.status_code in NUMBERED)
+        assert ("APPROVE" in trail) == (invoice.approved_date is not None)
+        assert ("REJECT" in trail) == (invoice.status_code == "REJECTED")
+        assert ("CREDIT" in trail) == (invoice.status_code == "CREDITED")
+        assert ("MARK_AS_PAID" in trail) == invoice.is_paid
+        assert invoice.modified_at >= invoice.created_at
+
+
+def api_for_seed() -> Api:
+    return Api(Agent.objects.get(username="bench.client1"))
+
+
+@pytest.mark.parametrize("state", sorted(ALL_STATES))
+def test_api_reads_a_seeded_invoice(db_access, state):
+    invoice = Invoice.objects.filter(status_code=state).order_by("created_at").last()
+    response = api_for_seed().get(f"/api/v1/invoices/{invoice.id}")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["invoiceId"] == str(invoice.id)
+    assert body["statusCode"] == state
+    stored = body["totalInvoicedAmount"]
+    assert stored == {
+        "vatIncluded": cents(invoice.total_vat_included),
+        "vatExcluded": cents(invoice.total_vat_excluded),
+    }
+    # The API recomputes the totals from the lines with the tax module: they must agree.
+    assert body["totals"]["vatIncluded"] == stored["vatIncluded"]
+    assert body["totals"]["vatExcluded"] == stored["vatExcluded"]
+    assert len(body["invoice"]["costs"]) == 5
+    assert body["invoice"]["invoiceNumber"] == invoice.invoice_number
+    assert body["invoice"]["agencyOfficeId"] == str(invoice.agency_office_id)
+
+
+def test_api_search_finds_seeded_invoices(db_access):
+    invoice = Invoice.objects.filter(status_code="APPROVED").order_by("created_at").first()
+    api = api_for_seed()
+    response = api.get("/api/v1/invoices", {"invoiceNumber": invoice.invoice_number})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [item["invoiceId"] for item in body["invoices"]] == [str(invoice.id)]
+    assert body["invoices"][0]["totalInvoicedAmount"]["vatIncluded"] == cents(
+        invoice.total_vat_included
+    )
+    response = api.get("/api/v1/invoices", {"statusCode": "DRAFT", "size": 500})
+    assert response.status_code == 200, response.content
+    assert response.json()["totalCount"] == Invoice.objects.filter(status_code="DRAFT").count()
