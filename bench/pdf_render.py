@@ -6,7 +6,8 @@ Sets Django up against a throw-away SQLite database (/tmp/bench-pdf.sqlite3, mig
 creates the invoices through the services (create, then LOCK for a number and a reference),
 and times ``render_pdf`` on their final (non-preview) render context:
 
-* the median of 10 renders after 2 warm-ups, per invoice (wall clock, and CPU time);
+* the median of 10 renders after 2 warm-ups, per invoice (wall clock, and CPU time), and the
+  same for the preview of the one-page invoice (with its watermark);
 * PDFs per second with one and with two worker processes, each rendering N PDFs of the
   one-page invoice from its context dict. xhtml2pdf holds a global render lock, so threads
   would not help: throughput scales with processes only.
@@ -207,6 +208,7 @@ def main() -> dict:
     result = {
         "one_page": timed(contexts["one_page"]),
         "three_pages": timed(contexts["three_pages"]),
+        "one_page_preview": timed({**contexts["one_page"], "preview": True}),
         "runs": RUNS,
         "warmups": WARMUPS,
         "pdfs_per_second": {

@@ -10,17 +10,28 @@ import base64
 import hashlib
 import io
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import segno
 from django.template.loader import render_to_string
 from pypdf import PdfReader
+from reportlab import rl_config
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.colors import black
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from xhtml2pdf import default as xhtml2pdf_default
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
+from xhtml2pdf.context import pisaContext
+from xhtml2pdf.document import _RENDER_LOCK
+from xhtml2pdf.tags import pisaTagPDFBARCODE
 
 from .choices import CostType, InvoiceType
 from .models import Invoice
@@ -387,9 +398,7 @@ def _display(context: dict) -> dict:
             for a in context["accounts"]
         ],
         "slip": slip,
-        "font_regular": str(FONTS / "DejaVuSans.ttf"),
-        "font_bold": str(FONTS / "DejaVuSans-Bold.ttf"),
-        "watermark": _watermark_data_uri(labels["preview"]) if context["preview"] else None,
+        "watermark": _watermark(labels["preview"]) if context["preview"] else None,
     }
 
 
@@ -399,6 +408,7 @@ def _format_reference(reference: str) -> str:
     return format_rf(reference) if reference.upper().startswith("RF") else format_finnish(reference)
 
 
+@lru_cache(maxsize=256)  # a preview and the final PDF of one invoice carry the same code
 def _qr_data_uri(payload: str) -> str:
     # EPC069-12 declares UTF-8 (character set 1): encode so, or "ä" arrives garbled.
     return segno.make(payload, error="m", micro=False, encoding="utf-8").png_data_uri(
@@ -406,12 +416,26 @@ def _qr_data_uri(payload: str) -> str:
     )
 
 
+#: A4 in points, and the watermark's pixels: A4 at 150 dpi.
+PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 595.2756, 841.8898
+WATERMARK_PX = (1240, 1754)
+
+
 @cache
-def _watermark_data_uri(text: str) -> str:
-    """A pale diagonal 'PREVIEW / ESIKATSELU' for the page background (PNG, made once)."""
+def _watermark(text: str) -> dict:
+    """A pale diagonal 'PREVIEW / ESIKATSELU' under the page content (made once per text).
+
+    Drawn by the template as the first static frame of every page, so everything else paints
+    over it. It used to be the @page background-image, an RGBA PNG which xhtml2pdf decodes,
+    re-compresses into a PDF of its own and merges into every page with pypdf: ~80 ms per
+    preview. Here it is the part of the page image that has ink (the rest is transparent),
+    flattened onto the white paper and saved as a JPEG, which ReportLab embeds as it is.
+    Position and size are those the full-page background had (the page's height / 1754 pt per
+    pixel, from the top left corner).
+    """
     from PIL import Image, ImageDraw, ImageFont
 
-    width, height = 1240, 1754  # A4 at 150 dpi
+    width, height = WATERMARK_PX
     image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
     font = ImageFont.truetype(str(FONTS / "DejaVuSans-Bold.ttf"), 150)
     layer = Image.new("RGBA", (width * 2, 400), (255, 255, 255, 0))
@@ -429,18 +453,164 @@ def _watermark_data_uri(text: str) -> str:
             )
         )
     )
+    left, top, right, bottom = image.getchannel("A").getbbox() or (0, 0, 1, 1)
+    inked = image.crop((left, top, right, bottom))
+    paper = Image.new("RGBA", inked.size, (255, 255, 255, 255))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    Image.alpha_composite(paper, inked).convert("RGB").save(
+        buffer, format="JPEG", quality=92, subsampling=0, optimize=True
+    )
+    scale = min(PAGE_WIDTH_PT / width, PAGE_HEIGHT_PT / height)  # as the background was fitted
+    return {
+        "src": "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode(),
+        "left": f"{left * scale:.3f}pt",
+        "top": f"{top * scale:.3f}pt",
+        "width": f"{(right - left) * scale:.3f}pt",
+        "height": f"{(bottom - top) * scale:.3f}pt",
+        # xhtml2pdf shrinks an image to fit the room it is offered: give the frame some more
+        "frame_width": f"{(right - left) * scale + 12:.3f}pt",
+        "frame_height": f"{(bottom - top) * scale + 48:.3f}pt",
+    }
 
 
 _POLICY = ResourceAccessPolicy(allow_remote=False, base_dir=FONTS, extra_roots=[ASSETS])
+
+#: The template's font-family; xhtml2pdf looks families up lower-cased.
+FONT_FAMILY = "dejavu"
+
+
+@cache
+def _register_fonts() -> str:
+    """Register DejaVu Sans with ReportLab once per process; return its regular face's name.
+
+    Reading and parsing the two TTF files (and, through @font-face, hashing them on every
+    render) is work that is the same for every document. The TTFont objects are safe to share
+    between documents: ReportLab keeps each document's subset apart, and xhtml2pdf's render lock
+    keeps documents of one process from being built at the same time. Celery prefork children
+    inherit the registration or make their own on first use; nothing here holds a file open.
+    """
+    faces = {(0, 0): "DejaVuSans", (1, 0): "DejaVuSans-Bold"}
+    files = {"DejaVuSans": "DejaVuSans.ttf", "DejaVuSans-Bold": "DejaVuSans-Bold.ttf"}
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, file in files.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
+    for bold in (0, 1):
+        for italic in (0, 1):  # no italic face (the template sets no italics): upright ones
+            addMapping("DejaVuSans", bold, italic, faces[(bold, 0)])
+    return "DejaVuSans"
+
+
+#: Parsed style sheets by their text: xhtml2pdf's default CSS and the template's fixed <style>.
+_PARSED_CSS: dict[str, object] = {}
+_PARSED_CSS_MAX = 16
+_parse_css_source = pisaContext._parseCSSSource
+
+
+def _parse_css_source_cached(self, text, source_name):
+    """``pisaContext._parseCSSSource`` that parses a style sheet of plain rules once.
+
+    A sheet with an at-rule (@page, @font-face, @import, @media) is parsed every time: parsing
+    it acts on the document being built (page templates, fonts). A sheet of plain rules
+    parses to selector -> declarations maps that the cascade only reads (merging sheets copies
+    a declaration map before changing it), so one parse can serve every document. Used only
+    inside ``_render_settings``, that is under xhtml2pdf's render lock.
+    """
+    if "@" in text:
+        return _parse_css_source(self, text, source_name)
+    parsed = _PARSED_CSS.get(text)
+    if parsed is None:
+        parsed = _parse_css_source(self, text, source_name)
+        if len(_PARSED_CSS) >= _PARSED_CSS_MAX:
+            _PARSED_CSS.clear()
+        _PARSED_CSS[text] = parsed
+    return parsed
+
+
+_BarcodeWrapper = pisaTagPDFBARCODE._barcodeWrapper
+
+
+class _Code128Wrapper(_BarcodeWrapper):
+    """xhtml2pdf's <pdf:barcode> flowable, drawing a plain Code 128 as filled rectangles.
+
+    xhtml2pdf builds a ReportLab Drawing of the barcode widget: about a hundred Rect shapes,
+    built twice (once to measure) and rendered one by one through renderPDF, ~4 ms for the
+    bank barcode. The Code128 class under that widget draws the very same bars (same quiet
+    zones, positions and widths) straight onto the canvas. Anything else (another symbology,
+    vertical or human-readable text) goes the library's way.
+    """
+
+    def __init__(self, codeName: str = "Code128", value: str = "", **kw) -> None:
+        self._bars = None
+        if codeName == "Code128" and not kw.get("vertical") and not kw.get("humanReadable"):
+            bars = Code128(value=value, barWidth=kw["barWidth"], barHeight=kw["barHeight"])
+            bars.validate()
+            if bars.valid:
+                self.vertical = 0
+                self._bars = bars
+                return
+        super().__init__(codeName=codeName, value=value, **kw)
+
+    def wrap(self, aW, aH):
+        if self._bars is None:
+            return super().wrap(aW, aH)
+        return self._bars.width, self._bars.height
+
+    def draw(self, canvas, xoffset: int = 0, **kw) -> None:
+        if self._bars is None:
+            super().draw(canvas, xoffset, **kw)
+            return
+        canvas.saveState()
+        canvas.translate(xoffset, 0)
+        canvas.setFillColor(black)
+        self._bars.canv = canvas
+        try:
+            self._bars.draw()
+        finally:
+            del self._bars.canv
+            canvas.restoreState()
+
+
+@contextmanager
+def _render_settings():
+    """Process-wide switches for one invoice render, restored afterwards.
+
+    Held under xhtml2pdf's own (re-entrant) render lock, which ``pisa.CreatePDF`` takes as well,
+    so no other xhtml2pdf document in this process sees them:
+
+    * the family ``dejavu`` is known to every new xhtml2pdf context, so the template needs no
+      @font-face (which re-read and hashed both font files on every render);
+    * streams are zlib-compressed without the ASCII85 layer (pure Python here, and 25 % larger
+      files for nothing: a PDF is a binary file anyway);
+    * style sheets without at-rules are parsed once per process (``_parse_css_source_cached``);
+    * a Code 128 <pdf:barcode> is drawn directly (``_Code128Wrapper``).
+    """
+    with _RENDER_LOCK:
+        font = _register_fonts()
+        saved_a85 = rl_config.useA85
+        had_family = FONT_FAMILY in xhtml2pdf_default.DEFAULT_FONT
+        previous_family = xhtml2pdf_default.DEFAULT_FONT.get(FONT_FAMILY)
+        rl_config.useA85 = 0
+        xhtml2pdf_default.DEFAULT_FONT[FONT_FAMILY] = font
+        pisaContext._parseCSSSource = _parse_css_source_cached
+        pisaTagPDFBARCODE._barcodeWrapper = _Code128Wrapper
+        try:
+            yield
+        finally:
+            pisaTagPDFBARCODE._barcodeWrapper = _BarcodeWrapper
+            pisaContext._parseCSSSource = _parse_css_source
+            rl_config.useA85 = saved_a85
+            if had_family:
+                xhtml2pdf_default.DEFAULT_FONT[FONT_FAMILY] = previous_family
+            else:
+                del xhtml2pdf_default.DEFAULT_FONT[FONT_FAMILY]
 
 
 def render_pdf(context: dict) -> RenderedPdf:
     html = render_to_string("invoices/pdf/invoice.html", _display(context))
     output = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=_POLICY)
+    with _render_settings():
+        result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=_POLICY)
     if result.err:
         raise RenderError(f"xhtml2pdf reported {result.err} error(s)")
     content = output.getvalue()

@@ -247,10 +247,69 @@ def test_preview_carries_the_watermark_and_label_the_final_does_not(
 
     assert label in page_texts(preview)[0]
     assert label not in page_texts(final)[0]
-    # the watermark is a page-sized image under the content: one image more than the final
+    # the watermark is an image under the content: one image more than the final
     preview_images = PdfReader(io.BytesIO(preview)).pages[0].images
     final_images = PdfReader(io.BytesIO(final)).pages[0].images
     assert len(preview_images) == len(final_images) + 1
+
+
+def test_renders_in_one_process_show_their_own_invoice_watermark_and_font(api, office, clerk):
+    """invoices.pdf keeps fonts, parsed CSS, watermarks and QR codes for the life of the process
+    and switches a few process-wide settings for the length of a render: documents rendered one
+    after another (as in one worker) still each show their own content, and nothing is left
+    switched afterwards."""
+    from reportlab import rl_config
+    from xhtml2pdf import default as xhtml2pdf_default
+    from xhtml2pdf.context import pisaContext
+    from xhtml2pdf.tags import pisaTagPDFBARCODE
+
+    def process_wide_settings():
+        return (
+            rl_config.useA85,
+            dict(xhtml2pdf_default.DEFAULT_FONT),
+            pisaContext._parseCSSSource,
+            pisaTagPDFBARCODE._barcodeWrapper,
+        )
+
+    settings_before = process_wide_settings()
+    billing = {
+        "recipient": "Åsa Öberg-Ääkkönen € Oy",
+        "streetAddress": "Åkerlundinkatu 5",
+        "postcode": "33100",
+        "postalArea": "Tampere",
+        "countryCode": "FI",
+    }
+    fi_id, fi = locked(
+        api, seed_create_body(office, PartyFactory(office=office), clerk, billingAddress=billing)
+    )
+    en_payer = PartyFactory(office=office, language="en")
+    en_id, en = locked(api, seed_create_body(office, en_payer, clerk, downPayment=0))
+    fi_number, en_number = fi["invoice"]["invoiceNumber"], en["invoice"]["invoiceNumber"]
+    expected = {
+        fi_id: (fi_number, en_number, "ESIKATSELU"),
+        en_id: (en_number, fi_number, "PREVIEW"),
+    }
+
+    for invoice_id, preview in [(fi_id, True), (en_id, False), (fi_id, False), (en_id, True)]:
+        rendered = render(invoice_id, preview=preview)
+        number, other_number, label = expected[invoice_id]
+        (text,) = page_texts(rendered.content)
+        assert number in text and other_number not in text
+        assert (label in text) == preview
+        page = PdfReader(io.BytesIO(rendered.content)).pages[0]
+        assert len(page.images) == (2 if preview else 1)  # the QR code, and the watermark
+        fonts = [font.get_object() for font in page["/Resources"]["/Font"].values()]
+        dejavu = [font for font in fonts if "DejaVu" in str(font["/BaseFont"])]
+        assert len(dejavu) == 2, [str(font["/BaseFont"]) for font in fonts]  # regular and bold
+        for font in dejavu:
+            assert "/FontFile2" in font["/FontDescriptor"].get_object()
+        assert BARCODE.findall(text)
+    (text,) = page_texts(render(fi_id).content)
+    assert "Maksettava 7 750,00 EUR" in text
+    assert "Åsa Öberg-Ääkkönen € Oy" in text  # drawn in DejaVu, which has every one of them
+    assert "Amount due 10,250.00 EUR" in page_texts(render(en_id).content)[0]
+
+    assert process_wide_settings() == settings_before
 
 
 # --- many lines ----------------------------------------------------------------------------------
