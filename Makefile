@@ -51,7 +51,7 @@ clean:
 # Performance benchmark on the local PostgreSQL and Redis (bench/README.md, docs/performance.md):
 # seeds its own database (BENCH_DATABASE_URL, default .../invbench), runs gunicorn with the
 # production settings, writes bench/results.json and the table in docs/performance.md.
-# Extra options in BENCH_ARGS, e.g. BENCH_ARGS="--fixes bench/fixes.sql --prototype".
+# Extra options in BENCH_ARGS, e.g. BENCH_ARGS="--skip-seed" or "--undo-fixes" (a "before" run).
 .PHONY: bench bench-quick
 
 bench: install

@@ -7,7 +7,6 @@ the invoicing work itself costs.
 """
 
 import json
-import os
 
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -38,10 +37,5 @@ def bare_insert(request):
 
 
 urlpatterns = [path("bench/bare", bare_insert), *project_urlpatterns]
-
-if os.environ.get("BENCH_PROTOTYPE") == "1":  # apps are ready when the urlconf is loaded
-    from bench import prototype
-
-    prototype.install()
 
 __all__ = ["handler404", "handler500", "urlpatterns"]

@@ -1,6 +1,6 @@
 """The benchmark runner behind ``make bench`` and ``make bench-quick`` (see bench/README.md).
 
-    .venv/bin/python bench/run.py --invoices 100000 [--fixes bench/fixes.sql] [--prototype]
+    .venv/bin/python bench/run.py --invoices 100000 [--undo-fixes]
 
 In one run, against its own PostgreSQL database (``BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/invbench``; the name must contain ``bench``):
@@ -78,7 +78,9 @@ def bench_environment(args) -> dict[str, str]:
         "API_THROTTLE_RATE": "100000000/s",
         "DJANGO_LOG_LEVEL": "WARNING",
         "MEDIA_ROOT": "/tmp/invbench-media",
-        "BENCH_PROTOTYPE": "1" if args.prototype else "0",
+        # The product sets random_page_cost per connection (DATABASE_RANDOM_PAGE_COST); a
+        # "before" run (--undo-fixes) gets PostgreSQL's default back.
+        "DATABASE_RANDOM_PAGE_COST": "4" if args.undo_fixes else "1.1",
     }
     os.environ.update(env)
     return env
@@ -572,7 +574,7 @@ def measure_pdf() -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "BENCH_PROTOTYPE"}
+        if key not in {"DATABASE_URL", "REDIS_URL", "DATABASE_RANDOM_PAGE_COST"}
     }
     env["DJANGO_SETTINGS_MODULE"] = "invoicing_project.settings"
     env["DJANGO_DEBUG"] = "true"  # its throw-away SQLite set-up; rendering is the same code
@@ -656,13 +658,11 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--label", default="", help="a name for this run (e.g. before, after)")
     parser.add_argument("--skip-seed", action="store_true", help="keep the seeded data")
-    parser.add_argument("--fixes", help="an SQL file applied after seeding (proposed indexes)")
     parser.add_argument(
         "--undo-fixes",
         action="store_true",
-        help="first apply bench/fixes-undo.sql (a 'before' run on a database that had them)",
+        help="a 'before' run: drop the search indexes (fixes-undo.sql), random_page_cost 4",
     )
-    parser.add_argument("--prototype", action="store_true", help="patch in bench/prototype.py")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--duration", type=float, default=16, help="seconds per endpoint")
@@ -688,10 +688,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0, interactive=False)
     results: dict = {
-        "label": args.label or ("after" if args.fixes or args.prototype else "as is"),
+        "label": args.label or ("before" if args.undo_fixes else "as is"),
         "invoices": args.invoices,
-        "fixes": args.fixes,
-        "prototype": args.prototype,
+        "undo_fixes": args.undo_fixes,
         "machine": machine(env),
         "gunicorn_workers": args.gunicorn_workers,
         "clients": args.clients,
@@ -709,9 +708,6 @@ def main() -> None:
         log(f"seeding {args.invoices:,} invoices")
         results["seed"] = seed(args.invoices)
         phases["seed"] = results["seed"]["seconds"]
-    if args.fixes:
-        log(f"applying {args.fixes}")
-        phases["fixes"] = apply_sql(Path(args.fixes))
     with connection.cursor() as cursor:
         from bench.bare_urls import BARE_TABLE, BARE_TABLE_SQL
 

@@ -1,8 +1,5 @@
 """Settings of the bench server: the production settings (``DJANGO_DEBUG=false`` and the rest
 come from the environment that ``bench/run.py`` sets) with the bare baseline view's URLs.
-
-With ``BENCH_PROTOTYPE=1`` the urlconf patches in the proposed changes of
-``bench/prototype.py`` (the "after" measurement of code changes not adopted yet).
 """
 
 from invoicing_project.settings import *  # noqa: F403

@@ -2,8 +2,12 @@
 
 import hashlib
 from collections.abc import Mapping
+from typing import NamedTuple
 from uuid import UUID
 
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from invoicing_project.errors import FieldError, NotFound, ValidationFailed
@@ -48,6 +52,88 @@ def invoice_search(*, agent: Agent, params: Mapping) -> QuerySet[Invoice]:
             ]
         )
     return filterset.qs
+
+
+class SearchPage(NamedTuple):
+    """One page of a search: ``total`` matches (``capped``: at least that many, see
+    :func:`invoice_search_page`) and the ids of the page's invoices, in order."""
+
+    total: int
+    capped: bool
+    ids: list[UUID]
+
+
+# Up to this many matches a search is found, counted and sorted in one query.
+FEW_MATCHES = 1_000
+
+
+def invoice_search_page(queryset: QuerySet[Invoice], *, start: int, size: int) -> SearchPage:
+    """The number of matches of *queryset* (ordered, as ``invoice_search`` gives it) and the ids
+    of one page of it.
+
+    Matches are counted exactly only up to ``INVOICING_SEARCH_COUNT_CAP``: counting a million
+    takes longer than a search may. Above the cap ``total`` is the cap and ``capped`` is true;
+    the page itself is exact at any ``start``.
+
+    * Few matches (up to ``FEW_MATCHES``): found with the filters' own indexes, counted and
+      sorted in one query (a street or a party's invoices: the trigram or party index is read
+      once).
+    * Up to the cap: counted (from an index alone where one covers the filters), then the page
+      is sorted out of the same bounded subquery, so PostgreSQL finds the matches with the
+      filters' indexes, as it did to count them, and sorts at most the cap of them. Walking an
+      index in sort order instead would pass over every row that does not match (a month of
+      dates a year back: 200,000 of them).
+    * More than the cap: the page is read in sort order, from an index alone where one covers
+      it (``invoice_created_cover`` for the default order), however deep the page; the
+      matches are dense enough for that walk to be short.
+    """
+    cap = settings.INVOICING_SEARCH_COUNT_CAP
+    plain = queryset.select_related(None).prefetch_related(None)
+    few = min(FEW_MATCHES, cap)
+    if start < few:
+        rows = _bounded_page(plain, bound=few + 1, start=start, size=size)
+        if not rows and start == 0:
+            return SearchPage(0, False, [])
+        if rows and rows[0][-1] <= few:
+            return SearchPage(rows[0][-1], False, _ids(rows))
+    counted = plain.order_by()[: cap + 1].count()  # one over the cap: "the cap" or "more"
+    if counted > cap:
+        return SearchPage(cap, True, list(plain.values_list("pk", flat=True)[start : start + size]))
+    if start >= counted:
+        return SearchPage(counted, False, [])
+    return SearchPage(
+        counted, False, _ids(_bounded_page(plain, bound=cap + 1, start=start, size=size))
+    )
+
+
+def _bounded_page(plain: QuerySet[Invoice], *, bound: int, start: int, size: int) -> list[tuple]:
+    """Rows ``(pk, sort columns..., number of bounded matches)`` of one page, sorted (``plain``'s
+    order, by column position) out of at most *bound* matches found in any order."""
+    ordering = [str(term) for term in plain.query.order_by or Invoice._meta.ordering]
+    columns = ["pk"]
+    order = []
+    for term in ordering:
+        name = term.removeprefix("-")
+        name = "pk" if name in {"pk", "id"} else name
+        if name not in columns:
+            columns.append(name)
+        order.append(f"{columns.index(name) + 1} {'DESC' if term.startswith('-') else 'ASC'}")
+    try:
+        sql, params = plain.order_by().values_list(*columns)[:bound].query.sql_with_params()
+    except EmptyResultSet:  # a filter that cannot match, e.g. no offices to see
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT matches.*, COUNT(*) OVER () FROM ({sql}) matches "
+            f"ORDER BY {', '.join(order)} LIMIT %s OFFSET %s",
+            [*params, size, start],
+        )
+        return cursor.fetchall()
+
+
+def _ids(rows: list[tuple]) -> list[UUID]:
+    to_uuid = Invoice._meta.pk.to_python  # SQLite gives the hex text
+    return [to_uuid(row[0]) for row in rows]
 
 
 def invoice_etag(invoice: Invoice) -> str:

@@ -87,6 +87,26 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
 
+# --- Invoice search (docs/api.md "Search", docs/deploy.md) -------------------------------------
+# totalCount is exact up to this many matches; above it the search answers the cap and the
+# header ``Total-Count-Capped: true`` (counting a million matches takes longer than a search may).
+INVOICING_SEARCH_COUNT_CAP = env.int("INVOICING_SEARCH_COUNT_CAP", default=10_000)
+# PostgreSQL: the planner's cost of a random page read, set per connection (libpq ``options``).
+# With the data in memory or on SSD it is about a sequential read's; at the server default 4
+# the planner reads whole tables instead of following the search indexes. Empty: leave the
+# server's (or ALTER DATABASE's) value, e.g. behind PgBouncer in transaction pooling.
+DATABASE_RANDOM_PAGE_COST = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_RANDOM_PAGE_COST:
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = " ".join(
+        part
+        for part in (
+            _pg_options.get("options", ""),
+            f"-c random_page_cost={float(DATABASE_RANDOM_PAGE_COST)}",
+        )
+        if part
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "offices.Agent"
 

@@ -9,6 +9,7 @@ from invoicing_project.errors import ValidationFailed
 
 from .. import selectors, services
 from ..filters import InvoiceFilter
+from ..search import TOTAL_COUNT_CAPPED, TOTAL_COUNT_CAPPED_HEADER, search_items
 from .serializers import (
     InvoiceCreateInput,
     InvoiceDetailOutput,
@@ -38,14 +39,21 @@ SEARCH_PARAMETERS = [
 
 class InvoiceCollectionView(ApiView):
     @extend_schema(
-        operation_id="searchInvoices", parameters=SEARCH_PARAMETERS, responses=InvoiceSearchOutput
+        operation_id="searchInvoices",
+        parameters=[*SEARCH_PARAMETERS, TOTAL_COUNT_CAPPED_HEADER],
+        responses=InvoiceSearchOutput,
     )
     def get(self, request):
+        """``totalCount`` is exact up to ``INVOICING_SEARCH_COUNT_CAP``; above it, it is the cap
+        and the response has ``Total-Count-Capped: true`` (docs/api.md). The items are built
+        from plain rows exactly as ``InvoiceSearchOutput`` renders them (``invoices.search``)."""
         start, size = page_params(request)
         queryset = selectors.invoice_search(agent=request.user, params=request.query_params)
-        total = queryset.count()
-        page = list(queryset[start : start + size]) if start < total else []
-        return Response(InvoiceSearchOutput({"totalCount": total, "invoices": page}).data)
+        page = selectors.invoice_search_page(queryset, start=start, size=size)
+        response = Response({"totalCount": page.total, "invoices": search_items(page.ids)})
+        if page.capped:
+            response[TOTAL_COUNT_CAPPED] = "true"
+        return response
 
     @extend_schema(
         operation_id="createInvoice", request=InvoiceCreateInput, responses={201: InvoiceIdOutput}
