@@ -7,6 +7,8 @@ Invoices are made through the API; the PDF comes from the service the render tas
 import copy
 import io
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -150,6 +152,38 @@ def test_finnish_invoice_shows_invoice_payment_and_slip_details(api, seed_body, 
     assert "Maksa QR-koodilla" in text
     barcode = "4" + "2112345600000785" + "00775000" + "000" + reference.rjust(20, "0") + "240302"
     assert BARCODE.findall(text) == [barcode]
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="needs pdftoppm (poppler-utils) and zbarimg (zbar-tools); .ci/run installs them",
+)
+def test_a_scanner_reads_the_printed_barcode_and_qr_code(api, seed_body, office, tmp_path):
+    """What a bank's scanner reads off the page: the Code 128 bars (drawn by invoices/pdf.py,
+    not by the barcode library) carry the 54 digits, the QR code the EPC payload."""
+    invoice_id, data = locked(api, seed_body)
+    reference = data["invoice"]["referenceNumber"]
+    invoice = invoice_queryset_unscoped().get(pk=invoice_id)
+    pdf = tmp_path / "invoice.pdf"
+    pdf.write_bytes(render_pdf(pdf_context(invoice, preview=False)).content)
+    subprocess.run(["pdftoppm", "-png", "-r", "300", str(pdf), str(tmp_path / "page")], check=True)
+    scanned = subprocess.run(
+        ["zbarimg", "--raw", "-q", "-Sdisable", "-Scode128.enable", "-Sqrcode.enable",
+         str(tmp_path / "page-1.png")],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout  # fmt: skip
+    barcode = "4" + "2112345600000785" + "00775000" + "000" + reference.rjust(20, "0") + "240302"
+    assert barcode in scanned.splitlines()
+    qr = epc_qr_payload(
+        name=office.name,
+        iban="FI2112345600000785",
+        bic="DABAFIHH",
+        cents=data["totals"]["amountDue"],
+        rf_reference=rf_reference(reference),
+    )
+    assert qr.strip() in scanned
 
 
 @pytest.mark.parametrize(
