@@ -210,12 +210,11 @@ def _apply(
     *,
     actor: Agent,
     office: AgencyOffice,
-    office_accounts: Sequence[OfficePaymentAccount] | None = None,
+    office_accounts: Sequence[OfficePaymentAccount],
 ) -> None:
     """Write *data* onto *invoice* (saved) and replace its lines, parties and accounts.
 
-    Without payment accounts in *data* the invoice gets the office's: *office_accounts* when
-    the caller has loaded them already, else they are read here."""
+    Without payment accounts in *data* the invoice gets the office's, *office_accounts*."""
     parties, primary_id = _check_rules(data, office)
     currency = data.currency_code
     primary = parties.get(primary_id) if primary_id else None
@@ -350,7 +349,7 @@ def _apply(
             PaymentAccountData(
                 iban=a.iban, bic=a.bic, bank_name=a.bank_name, account_holder=a.account_holder
             )
-            for a in (office.payment_accounts.all() if office_accounts is None else office_accounts)
+            for a in office_accounts
         ]
     if replacing:
         invoice.payment_accounts.all().delete()
@@ -458,7 +457,8 @@ def invoice_update(
         raise ValidationFailed.field(
             "invoice.agencyOfficeId", "The agency office of an existing invoice cannot change"
         )
-    _apply(invoice, data, actor=actor, office=invoice.agency_office)
+    office, office_accounts = office_with_accounts(invoice.agency_office_id)
+    _apply(invoice, data, actor=actor, office=office, office_accounts=office_accounts)
     return invoice
 
 

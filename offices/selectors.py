@@ -36,14 +36,14 @@ def _group_roles(pairs) -> dict[UUID, frozenset[str]]:
 
 
 # The memberships as one text column ("office:role,office:role"), so that the query that
-# authenticates a request loads the agent's roles too (the API's one query per request).
+# authenticates an API request loads the agent's roles too.
 _ROLE_SEPARATOR, _PAIR_SEPARATOR = ":", ","
 
 
-def roles_annotation(agent_field: str = "agent_id") -> Subquery:
-    """An annotation of every role of the agent in *agent_field*, for `remember_roles`."""
+def roles_annotation() -> Subquery:
+    """Every role of the row's ``agent_id`` as one text annotation, for `remember_roles`."""
     memberships = (
-        OfficeMembership.objects.filter(agent_id=OuterRef(agent_field))
+        OfficeMembership.objects.filter(agent_id=OuterRef("agent_id"))
         .order_by()
         .values("agent_id")
         .annotate(
@@ -133,10 +133,7 @@ def office_with_accounts(
         OfficePaymentAccount.objects.select_related("office").filter(office_id=office_id)
     )
     if accounts:
-        office = accounts[0].office
-        for account in accounts:
-            account.office = office  # one office object, as a related lookup would give
-        return office, accounts
+        return accounts[0].office, accounts
     return AgencyOffice.objects.filter(pk=office_id).first(), []
 
 
