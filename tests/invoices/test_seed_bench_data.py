@@ -14,10 +14,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from stdnum.fi import ytunnus
 
 from invoices.models import Invoice, InvoiceEvent, InvoiceLine, InvoicePaymentAccount
 from invoices.references import is_valid_finnish_reference, reference_from_invoice_number
 from offices.models import AgencyOffice, Agent
+from parties.models import Party
 
 from ..conftest import Api
 
@@ -169,6 +171,18 @@ def test_reference_numbers_are_valid(db_access):
     for number, reference in numbered.values_list("invoice_number", "reference_number"):
         assert is_valid_finnish_reference(reference), reference
         assert reference == reference_from_invoice_number(number)
+
+
+def test_business_ids_are_valid(db_access):
+    """The seeder computes Y-tunnus check digits itself (fast); python-stdnum must agree."""
+    ids = [
+        *AgencyOffice.objects.values_list("business_id", flat=True),
+        *Party.objects.exclude(business_id="").values_list("business_id", flat=True),
+    ]
+    assert len(ids) > len(AgencyOffice.objects.all())
+    assert all(ytunnus.is_valid(value) for value in ids), [
+        v for v in ids if not ytunnus.is_valid(v)
+    ]
 
 
 def test_audit_trail_follows_the_state(db_access):

@@ -524,28 +524,8 @@ class InvoiceWriter:
             for office in self.offices
         }
         self.sequence = {office.id: 0 for office in self.offices}
-        self.head_sums: dict[str, int] = {}
         self.line_range = job.lines
         self.rows: tuple[list[str], list[str], list[str]] = ([], [], [])
-
-    def reference(self, number: str) -> str:
-        """``reference_from_invoice_number(number)``, with the weighted sum of the number's
-        leading year and office digits computed once: only its last five digits vary."""
-        head = number[:-5]
-        if len(number) != 11 or not number.isdigit() or head[0] == "0":
-            return reference_from_invoice_number(number)
-        head_sum = self.head_sums.get(head)
-        if head_sum is None:  # weights 7, 3, 1 repeat from the right: head's last digit has 1
-            head_sum = sum(int(d) * (1, 7, 3)[i % 3] for i, d in enumerate(reversed(head)))
-            self.head_sums[head] = head_sum
-            if self._reference(head_sum, number) != reference_from_invoice_number(number):
-                raise RuntimeError(f"reference shortcut disagrees for {number}")
-        return self._reference(head_sum, number)
-
-    @staticmethod
-    def _reference(head_sum: int, number: str) -> str:
-        a, b, c, d, e = map(int, number[-5:])
-        return number + str(-(head_sum + 3 * a + 7 * b + c + 3 * d + 7 * e) % 10)
 
     def timestamp(self, second: int) -> str:
         return self.day_text[second // 86400] + self.time_text[second % 86400]
@@ -609,7 +589,7 @@ class InvoiceWriter:
             self.sequence[office.id] += 1
             sequence = str(self.sequence[office.id])
             number = f"{self.year[day]}{office.identifier}{self.sequence[office.id]:05d}"
-            reference = self.reference(number)
+            reference = reference_from_invoice_number(number)
 
         # The audit trail (EXPAND_EVENTS) follows from these times and the REF_* flags.
         modified = created + LOCK_AFTER_SECONDS if state in NUMBERED else created + 600
