@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from invoices import selectors
+from invoices.filters import SORT_FIELDS
 from invoices.models import Invoice
 
 from ..test_api_errors import fast_password_hashing  # noqa: F401
@@ -16,18 +17,7 @@ from .lifecycle_helpers import service_draft
 
 INVOICES = "/api/v1/invoices"
 SORTS = [
-    *(
-        [f"{field}|{direction}"]
-        for field in (
-            "modificationTime",
-            "invoicingDate",
-            "issueDate",
-            "dueDate",
-            "invoiceNumber",
-            "statusCode",
-        )
-        for direction in ("asc", "desc")
-    ),
+    *([f"{field}|{direction}"] for field in SORT_FIELDS for direction in ("asc", "desc")),
     ["issueDate|asc", "dueDate|desc"],
 ]
 
