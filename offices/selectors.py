@@ -6,8 +6,7 @@ roles are loaded once per agent object (one query) and cached on it.
 
 from uuid import UUID
 
-from django.db.models import CharField, OuterRef, QuerySet, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import QuerySet
 
 from invoicing_project.errors import Forbidden, NotFound
 
@@ -37,37 +36,15 @@ def _group_roles(pairs) -> dict[UUID, frozenset[str]]:
 
 # The memberships as one text column ("office:role,office:role"), so that the query that
 # authenticates an API request loads the agent's roles too.
-_ROLE_SEPARATOR, _PAIR_SEPARATOR = ":", ","
-
-
-def roles_annotation() -> Subquery:
-    """Every role of the row's ``agent_id`` as one text annotation, for `remember_roles`."""
-    memberships = (
-        OfficeMembership.objects.filter(agent_id=OuterRef("agent_id"))
-        .order_by()
-        .values("agent_id")
-        .annotate(
-            pairs=StringAgg(
-                Concat(
-                    Cast("office_id", CharField()),
-                    Value(_ROLE_SEPARATOR),
-                    "role",
-                    output_field=CharField(),
-                ),
-                delimiter=Value(_PAIR_SEPARATOR),
-            )
-        )
-        .values("pairs")
-    )
-    return Subquery(memberships, output_field=CharField())
+ROLE_SEPARATOR, ROLE_PAIR_SEPARATOR = ":", ","
 
 
 def remember_roles(agent: Agent, pairs: str | None) -> None:
-    """Cache on *agent* the roles loaded by `roles_annotation` (``None``: no membership)."""
+    """Cache on *agent* the roles loaded with its token (``None``: no membership)."""
     parsed = []
-    for pair in (pairs or "").split(_PAIR_SEPARATOR):
+    for pair in (pairs or "").split(ROLE_PAIR_SEPARATOR):
         if pair:
-            office_id, _, role = pair.partition(_ROLE_SEPARATOR)
+            office_id, _, role = pair.partition(ROLE_SEPARATOR)
             parsed.append((UUID(office_id), role))
     setattr(agent, _CACHE_ATTR, _group_roles(parsed))
 
