@@ -1,9 +1,10 @@
--- A "before" run on the bench database: drops the search indexes of migration 0008 and resets
--- random_page_cost (bench/run.py --undo-fixes). migrate puts the indexes back.
+-- A "before" run on the bench database: drops the search indexes of migrations 0008 and 0009
+-- and resets random_page_cost (bench/run.py --undo-fixes). migrate puts the indexes back.
 DROP INDEX IF EXISTS party_name_upper_trgm;
 DROP INDEX IF EXISTS invoice_number_upper_trgm;
 DROP INDEX IF EXISTS invoice_street_upper_trgm;
 DROP INDEX IF EXISTS invoiceparty_party_invoice;
+DROP INDEX IF EXISTS invoiceparty_party_invoice_office;
 DROP INDEX IF EXISTS invoice_type_office;
 DROP INDEX IF EXISTS invoice_reason_office;
 DROP INDEX IF EXISTS invoice_direction_office;

@@ -5,10 +5,12 @@ Date ranges are half-open: ``...After`` is on or after the date, ``...Before`` s
 """
 
 import uuid
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .choices import Direction, InvoiceStatus, InvoiceType, InvoicingReason
 from .models import Invoice, InvoiceParty
@@ -21,6 +23,45 @@ SORT_FIELDS = {
     "invoiceNumber": "invoice_number",
     "statusCode": "status_code",
 }
+
+
+class SearchHints(NamedTuple):
+    """What :class:`InvoiceFilter` knows about a search that helps to page it
+    (``invoices.selectors.invoice_search_page``); set as ``search_hints`` on the filtered
+    queryset itself (a queryset derived from it has none).
+
+    * ``matches``: the ids of every match (an id may repeat), already scoped to the caller's
+      offices and read without the invoice table (the party links carry the office), or None.
+      Set when the search is a party-name or free-text search alone, so that counting it up to
+      the cap does not read an invoice per party link.
+    * ``walk``: the same search written for a walk in sort order (a membership test per
+      invoice instead of a join of every match), for a page of more matches than the cap; None:
+      the queryset itself.
+    * ``scoped``: with ``matches``, the caller's invoices in the search's order, unfiltered: a
+      page of ids found in ``matches`` is read from it (so also within the office walls).
+    * ``ranged``: a date range filters the search (``issueDate...``, ``dueDate...``,
+      ``modifiedAfter``), so its matches lie together in one index range (a month a year back)
+      rather than spread over the sort order: finding and sorting them all (up to a bound) is
+      quicker than walking the sort order past everything newer, and counts them too.
+    """
+
+    matches: QuerySet | None = None
+    walk: QuerySet | None = None
+    scoped: QuerySet | None = None
+    ranged: bool = False
+
+
+class PerRowExists(Exists):
+    """``EXISTS`` tested invoice by invoice as a walk in sort order reaches it. ``OFFSET 0``
+    keeps PostgreSQL from turning it into a hash of every match built first (all the party
+    links of a common name, where the walk needs only a page's worth of invoices)."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+RANGE_FILTERS = frozenset(
+    {"issueDateAfter", "issueDateBefore", "dueDateAfter", "dueDateBefore", "modifiedAfter"}
+)
 
 
 class UUIDListField(forms.Field):
@@ -123,13 +164,66 @@ class InvoiceFilter(django_filters.FilterSet):
         model = Invoice
         fields: list[str] = []
 
+    def __init__(self, *args, office_ids: Sequence | None = None, **kwargs):
+        """*office_ids*: the offices whose invoices the queryset holds (None: every office),
+        to scope the party-link arms of a search the way the queryset is scoped."""
+        super().__init__(*args, **kwargs)
+        self.office_ids = office_ids
+
     def filter_queryset(self, queryset):
         # Sorting last, after every filter.
         sort = self.form.cleaned_data.pop("sort", None)
+        base = queryset
         queryset = super().filter_queryset(queryset)
         if sort:
             queryset = self.filters["sort"].filter(queryset, sort)
+        queryset.search_hints = self._hints(base, sort)
         return queryset
+
+    def _hints(self, base, sort) -> SearchHints:
+        active = {
+            name for name, value in self.form.cleaned_data.items() if value not in (None, "", [])
+        }
+        ranged = bool(active & RANGE_FILTERS)
+        scoped = self.filters["sort"].filter(base, sort) if sort else base
+        if active == {"partyName"}:
+            value = self.form.cleaned_data["partyName"]
+            matches = self._scoped_links(value).values("invoice_id")
+            return SearchHints(matches=matches, scoped=scoped)
+        if active == {"freeTextSearch"}:
+            value = self.form.cleaned_data["freeTextSearch"]
+            own = self._own_matches(value)
+            if self.office_ids is not None:
+                own = own.filter(agency_office_id__in=self.office_ids)
+            matches = self._scoped_links(value).values("invoice_id").union(own, all=True)
+            matches = matches.order_by()
+            walk = scoped.filter(
+                PerRowExists(
+                    InvoiceParty.objects.filter(
+                        invoice=OuterRef("pk"), party__name__icontains=value
+                    )
+                )
+                | Q(invoice_number__icontains=value)
+                | Q(billing_street_address__icontains=value)
+            )
+            return SearchHints(matches=matches, walk=walk, scoped=scoped)
+        return SearchHints(ranged=ranged)
+
+    def _scoped_links(self, value: str) -> QuerySet:
+        links = InvoiceParty.objects.filter(party__name__icontains=value).order_by()
+        if self.office_ids is not None:
+            links = links.filter(agency_office_id__in=self.office_ids)
+        return links
+
+    @staticmethod
+    def _own_matches(value: str) -> QuerySet:
+        return (
+            Invoice.objects.filter(
+                Q(invoice_number__icontains=value) | Q(billing_street_address__icontains=value)
+            )
+            .order_by()
+            .values("id")
+        )
 
     def filter_party_name(self, queryset, name, value):
         return queryset.filter(
@@ -156,11 +250,4 @@ class InvoiceFilter(django_filters.FilterSet):
             .order_by()
             .values("invoice_id")
         )
-        own_matches = (
-            Invoice.objects.filter(
-                Q(invoice_number__icontains=value) | Q(billing_street_address__icontains=value)
-            )
-            .order_by()
-            .values("id")
-        )
-        return queryset.filter(pk__in=party_matches.union(own_matches))
+        return queryset.filter(pk__in=party_matches.union(self._own_matches(value)))

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 
 from invoicing_project.errors import FieldError, NotFound, ValidationFailed
 from offices.models import Agent
-from offices.selectors import scope_to_offices
+from offices.selectors import scope_to_offices, visible_office_ids
 
-from .filters import InvoiceFilter
+from .filters import InvoiceFilter, SearchHints
 from .models import Invoice, InvoiceLine, InvoiceParty, InvoicePaymentAccount
 
 
@@ -41,7 +42,9 @@ def invoice_get(*, agent: Agent, invoice_id: UUID) -> Invoice:
 def invoice_search(*, agent: Agent, params: Mapping) -> QuerySet[Invoice]:
     """Apply the seed's search filters and sort; raises ``ValidationFailed`` on bad parameters."""
     filterset = InvoiceFilter(
-        params, queryset=invoice_queryset(agent=agent).order_by("-created_at", "id")
+        params,
+        queryset=invoice_queryset(agent=agent).order_by("-created_at", "id"),
+        office_ids=visible_office_ids(agent),
     )
     if not filterset.is_valid():
         raise ValidationFailed(
@@ -65,6 +68,9 @@ class SearchPage(NamedTuple):
 
 # Up to this many matches a search is found, counted and sorted in one query.
 FEW_MATCHES = 1_000
+# The matches of a date range (``SearchHints.ranged``) are counted up to this many and, up to it,
+# sorted to find the page, also above the cap, instead of walking the sort order.
+RANGE_MATCHES = 50_000
 
 
 def invoice_search_page(queryset: QuerySet[Invoice], *, start: int, size: int) -> SearchPage:
@@ -86,9 +92,33 @@ def invoice_search_page(queryset: QuerySet[Invoice], *, start: int, size: int) -
     * More than the cap: the page is read in sort order, from an index alone where one covers
       it (``invoice_created_cover`` for the default order), however deep the page; the
       matches are dense enough for that walk to be short.
+    * A date range (``SearchHints.ranged``) is counted first up to ``RANGE_MATCHES``, from its
+      covering date index alone: its matches lie together in that index, maybe far down the
+      sort order (a month a year back), where a walk would pass over 200,000 newer invoices.
+      Up to that many, the page is sorted out of them (``total`` the cap above the cap); more
+      are walked in sort order. (A wide range reads ``RANGE_MATCHES`` + 1 index entries to
+      know, ~6 ms at a million invoices.)
+
+    The filter's ``SearchHints`` (on *queryset*) can give the matches as ids read without the
+    invoice table (a party-name or free-text search): they are counted first, from those.
     """
     cap = settings.INVOICING_SEARCH_COUNT_CAP
     plain = queryset.select_related(None).prefetch_related(None)
+    hints = getattr(queryset, "search_hints", None) or SearchHints()
+    if hints.matches is not None:
+        return _page_by_matches(plain, hints, cap=cap, start=start, size=size)
+    if hints.ranged and start < RANGE_MATCHES:
+        matches = plain.order_by()[: RANGE_MATCHES + 1].count()
+        if matches <= RANGE_MATCHES:
+            total, capped = min(matches, cap), matches > cap
+            if start >= matches:
+                return SearchPage(total, capped, [])
+            rows = _bounded_page(plain, bound=matches + 1, start=start, size=size)
+            return SearchPage(total, capped, _ids(rows))
+        if cap < RANGE_MATCHES:
+            return SearchPage(
+                cap, True, list(plain.values_list("pk", flat=True)[start : start + size])
+            )
     few = min(FEW_MATCHES, cap)
     if start < few:
         rows = _bounded_page(plain, bound=few + 1, start=start, size=size)
@@ -103,6 +133,70 @@ def invoice_search_page(queryset: QuerySet[Invoice], *, start: int, size: int) -
         return SearchPage(counted, False, [])
     return SearchPage(
         counted, False, _ids(_bounded_page(plain, bound=cap + 1, start=start, size=size))
+    )
+
+
+def _page_by_matches(
+    plain: QuerySet[Invoice], hints: SearchHints, *, cap: int, start: int, size: int
+) -> SearchPage:
+    """A page of a search whose matches ``hints.matches`` gives as ids (PostgreSQL).
+
+    One query reads the ids as they come, up to a tenth more than the cap (a ``DISTINCT`` or
+    ``UNION`` would read every match before the first one: all of a common name's party
+    links), counts the distinct ones and, when that is all of them and at most the cap, sorts
+    the page out of them (``hints.scoped``: the caller's invoices, in order). More than the cap
+    distinct ones mean "more": the same query then reads the page by walking the sort order
+    (``hints.walk``). Only when the ids read hold at most the cap distinct ones but are not all
+    (invoices with several matching parties) are the matches counted and sorted as any
+    search's. Elsewhere (SQLite) they are too.
+    """
+    if connection.vendor != "postgresql":
+        return _counted_page(plain, hints, cap=cap, start=start, size=size)
+    read = cap + 1 + cap // 10
+    page = (
+        hints.scoped.select_related(None)
+        .prefetch_related(None)
+        .filter(pk__in=RawSQL("SELECT match_id FROM matches", ()))
+        .values_list("pk", flat=True)[start : start + size]
+    )
+    walk = (plain if hints.walk is None else hints.walk).values_list("pk", flat=True)
+    try:
+        sql, params = hints.matches[:read].query.sql_with_params()
+        page_sql, page_params = page.query.sql_with_params()
+        walk_sql, walk_params = walk[start : start + size].query.sql_with_params()
+    except EmptyResultSet:  # no offices to see
+        return SearchPage(0, False, [])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH seen(match_id) AS ({sql}), "
+            "matches AS (SELECT DISTINCT match_id FROM seen), "
+            "counts AS MATERIALIZED (SELECT (SELECT COUNT(*) FROM seen) AS seen, "
+            "(SELECT COUNT(*) FROM matches) AS distinct_ids) "
+            "SELECT seen, distinct_ids, CASE WHEN seen < %s AND distinct_ids <= %s "
+            f"THEN ARRAY(SELECT page.pk FROM ({page_sql}) page(pk)) "
+            f"WHEN distinct_ids > %s THEN ARRAY(SELECT walk.pk FROM ({walk_sql}) walk(pk)) "
+            "END FROM counts",
+            [*params, read, cap, *page_params, cap, *walk_params],
+        )
+        seen, distinct, ids = cursor.fetchone()
+    if ids is None:
+        return _counted_page(plain, hints, cap=cap, start=start, size=size)
+    return SearchPage(min(distinct, cap), distinct > cap, _ids([(pk,) for pk in ids]))
+
+
+def _counted_page(
+    plain: QuerySet[Invoice], hints: SearchHints, *, cap: int, start: int, size: int
+) -> SearchPage:
+    """The matches of *plain* counted up to the cap, then sorted out of the bounded matches or,
+    above the cap, read by walking the sort order (``hints.walk``)."""
+    counted = plain.order_by()[: cap + 1].count()
+    if counted > cap:
+        walk = plain if hints.walk is None else hints.walk
+        return SearchPage(cap, True, list(walk.values_list("pk", flat=True)[start : start + size]))
+    if start >= counted:
+        return SearchPage(counted, False, [])
+    return SearchPage(
+        counted, False, _ids(_bounded_page(plain, bound=counted + 1, start=start, size=size))
     )
 
 

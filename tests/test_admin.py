@@ -349,6 +349,25 @@ def test_party_of_another_office_is_rejected(browser, draft, other_party):
     assert draft.invoiced_parties.get().party_id != other_party.pk
 
 
+def test_party_links_added_and_changed_in_the_admin_carry_the_invoices_office(
+    browser, draft, office
+):
+    """``InvoiceParty.agency_office`` (the search scopes party matches by it) is the invoice's
+    also for links the admin's inline writes."""
+    first, second = PartyFactory(office=office), PartyFactory(office=office)
+    url, data, parties = change_form(browser, draft, InvoiceParty)
+    data[f"{parties}-0-party"] = str(first.pk)
+    data[f"{parties}-TOTAL_FORMS"] = "2"
+    data |= {f"{parties}-1-party": str(second.pk), f"{parties}-1-position": "1"}
+
+    response = browser.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    links = InvoiceParty.objects.filter(invoice=draft)
+    assert {link.party_id for link in links} == {first.pk, second.pk}
+    assert {link.agency_office_id for link in links} == {office.pk}
+
+
 def test_office_edit_goes_through_the_service_and_keeps_numbered_identifier(browser, office, draft):
     url = admin_url(AgencyOffice, "change", office.pk)
     data = form_data(browser.get(url))
