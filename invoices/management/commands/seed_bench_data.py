@@ -23,9 +23,12 @@ primary keys and unique constraints of the tables no foreign key points at (line
 party links, payment accounts), are dropped during the load and rebuilt after it on two
 connections, largest tables first (their definitions are kept in a table until then, so an
 interrupted run rebuilds them next time). At the end every table is analysed, as autovacuum
-would have done in production; the invoice, party and office tables are also vacuumed (the
-visibility map: search uses index-only scans there), while lines, events and payment accounts,
-only ever read whole by invoice, are not.
+would have done in production. The search reads the invoice, party-link, party and office
+tables with index-only scans, which need the visibility map: the parties, agents, memberships
+and office accounts are loaded with ``COPY ... FREEZE`` in the transaction that empties them
+(all-visible from the start); the invoices and their party links (loaded by both workers at
+once, which FREEZE cannot do) and the offices (updated after the load) are vacuumed. Lines,
+events and payment accounts, only ever read whole by invoice, are not.
 
 Figures are exact: each line is one of a pool of line templates priced by the real tax module
 (``invoices.tax.line_amounts``, half-up per line), and an invoice's totals are the sums of its
@@ -44,6 +47,7 @@ Refuses unless the database is PostgreSQL and its name contains ``bench`` (or ``
 import math
 import multiprocessing
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -98,8 +102,23 @@ VACUUMED_TABLES = [
 INDEXED_TABLES = VACUUMED_TABLES[:6]
 # Of those, the ones no foreign key points at: their primary keys and unique constraints too.
 CONSTRAINED_TABLES = [t for t in INDEXED_TABLES if t not in ("invoices_invoice", "parties_party")]
-# Only read whole, by invoice (no index-only scans): ANALYZE without VACUUM at the end.
-ANALYZED_ONLY = ["invoices_invoiceline", "invoices_invoiceevent", "invoices_invoicepaymentaccount"]
+# Filled with COPY ... FREEZE in the transaction that empties them (the setup), so their rows
+# are frozen and their pages all-visible from the start: ANALYZE without VACUUM at the end.
+# (The offices are not: their next_sequence_number is updated after the load.)
+FROZEN_TABLES = [
+    "parties_party",
+    "offices_officemembership",
+    "offices_officepaymentaccount",
+    "offices_agent",
+]
+# Only read whole, by invoice (no index-only scans), or frozen: ANALYZE without VACUUM at the
+# end.
+ANALYZED_ONLY = [
+    "invoices_invoiceline",
+    "invoices_invoiceevent",
+    "invoices_invoicepaymentaccount",
+    *FROZEN_TABLES,
+]
 DROPPED_INDEXES_TABLE = "seed_bench_dropped_indexes"
 LINE_REFS_TABLE = "seed_bench_line_refs"
 TEMPLATES_TABLE = "seed_bench_line_templates"
@@ -243,7 +262,7 @@ LINE_COLUMNS = (
     "includes_vat, vat_percentage, reverse_charge, included_in_commission, vat_excluded, vat, "
     "vat_included, account_code, barcode, discount_amount, product_code"
 )
-PARTY_LINK_COLUMNS = "invoice_id, party_id, is_primary, position"
+PARTY_LINK_COLUMNS = "invoice_id, party_id, agency_office_id, is_primary, position"
 NULL = "\\N"
 
 # Expansion inside PostgreSQL, after the COPY. LINE_REFS_TABLE holds one row per invoice of
@@ -495,6 +514,12 @@ class InvoiceWriter:
         self.rng = random.Random(job.seed * 1000 + job.worker)
         self.pools = line_templates(job.seed)
         self.pool_size = len(self.pools[0])
+        # Per pool number: each template's id and its (excluded, VAT, included) figures.
+        self.template_ids = {n: [t.id for t in pool] for n, pool in self.pools.items()}
+        self.figures = {
+            n: [(t.vat_excluded, t.vat, t.vat_included) for t in pool]
+            for n, pool in self.pools.items()
+        }
         self.today_index = 365 * YEARS
         start = job.today - timedelta(days=self.today_index)
         days = [start + timedelta(days=i) for i in range(self.today_index + 120)]
@@ -506,6 +531,12 @@ class InvoiceWriter:
             f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00" for s in range(86400)
         ]
         self.reasons = weighted([((code, column), weight) for code, column, weight in REASONS])
+        # The reason and the four entity id columns as COPY text: with no entity, or the text
+        # around the one entity id.
+        self.no_entity = {code: code + f"\t{NULL}" * 4 for code, _, _ in REASONS}
+        self.entity_text = [
+            (f"\t{NULL}" * column + "\t", f"\t{NULL}" * (3 - column)) for column in range(4)
+        ]
         self.terms = weighted([((code, days), weight) for code, days, weight in PAYMENT_TERMS])
         states = [(max_age, weighted(options)) for max_age, options in STATE_BY_AGE]
         self.states_by_age = [  # age in days -> the states to pick from
@@ -533,21 +564,23 @@ class InvoiceWriter:
     def invoice(self, index: int) -> int:
         """The rows of the *index*-th invoice in time order; returns 2 if it was credited (its
         credit note is written too), else 1."""
-        rand = self.rng.random  # int(rand() * n) picks several times faster than randrange
-
-        def pick(options):
-            return options[int(rand() * len(options))]
+        # options[int(rand() * len(options))] picks several times faster than rng.choice (and
+        # is written out: a helper function's call costs as much as the pick).
+        rand = self.rng.random
 
         # Spread evenly over the five years, in office hours (07-17 UTC), in index order.
         moment = (index + rand()) * self.today_index / self.total
         created = int(moment) * 86400 + 7 * 3600 + int((moment % 1) * 10 * 3600)
-        age = self.today_index - created // 86400
-        state = pick(self.states_by_age[age])
-        office = pick(self.office_pick)
-        reason, entity_column = pick(self.reasons)
-        entity_ids = [NULL, NULL, NULL, NULL]
-        if entity_column is not None:
-            entity_ids[entity_column] = pick(self.entity_pools[office.id][entity_column])
+        options = self.states_by_age[self.today_index - created // 86400]
+        state = options[int(rand() * len(options))]
+        office = self.office_pick[int(rand() * len(self.office_pick))]
+        reason, entity_column = self.reasons[int(rand() * len(self.reasons))]
+        if entity_column is None:
+            reason = self.no_entity[reason]
+        else:
+            options = self.entity_pools[office.id][entity_column]
+            before, after = self.entity_text[entity_column]
+            reason = f"{reason}{before}{options[int(rand() * len(options))]}{after}"
         parties = [int(rand() * len(office.parties))]
         if rand() < 0.15:
             other = int(rand() * len(office.parties))
@@ -556,12 +589,12 @@ class InvoiceWriter:
         low, high = self.line_range
         plan = (
             office,
-            f"{reason}\t{'\t'.join(entity_ids)}",
+            reason,
             parties,
-            pick(self.terms),
+            self.terms[int(rand() * len(self.terms))],
             created // 86400 >= self.vat_change_index,
             [int(rand() * self.pool_size) for _ in range(low + int(rand() * (high - low + 1)))],
-            pick(office.agents),
+            office.agents[int(rand() * len(office.agents))],
         )
         credited = self._write(plan, state, created, credited_id=None)
         if credited is None:
@@ -575,14 +608,19 @@ class InvoiceWriter:
         office, reason, parties, (terms_code, terms_days), vat_new, chosen, agent = plan
         invoice_id = new_uuid(rng)
         day = created // 86400
-        pool = self.pools[pool_number(new_vat=vat_new, credit=credited_id is not None)]
-        templates = [pool[index] for index in chosen]
-        excluded = sum([t.vat_excluded for t in templates])
-        vat = sum([t.vat for t in templates])
-        included = sum([t.vat_included for t in templates])
+        pool = pool_number(new_vat=vat_new, credit=credited_id is not None)
+        figures = self.figures[pool]
+        excluded = vat = included = 0
+        for index in chosen:
+            line_excluded, line_vat, line_included = figures[index]
+            excluded += line_excluded
+            vat += line_vat
+            included += line_included
         for position, party_index in enumerate(parties):
             party_id = office.parties[party_index][0]
-            links.append(f"{invoice_id}\t{party_id}\t{'f' if position else 't'}\t{position}\n")
+            links.append(
+                f"{invoice_id}\t{party_id}\t{office.id}\t{'f' if position else 't'}\t{position}\n"
+            )
 
         number = reference = sequence = NULL
         if state in NUMBERED:
@@ -625,7 +663,8 @@ class InvoiceWriter:
             flags |= REF_CREDITED
         if is_paid == "t":
             flags |= REF_PAID
-        template_ids = ",".join([t.id for t in templates])
+        ids = self.template_ids[pool]
+        template_ids = ",".join([ids[index] for index in chosen])
         refs.append(
             f"{invoice_id}\t{office.id}\t{agent}\t{{{template_ids}}}\t{created}\t{modified}\t"
             f"{NULL if approve_at is None else approve_at}\t{flags}\n"
@@ -715,9 +754,12 @@ def run_worker(job: WorkerJob) -> dict[str, int]:
     return counts | {f"next:{office.id}": writer.sequence[office.id] + 1 for office in job.offices}
 
 
-def _copy(cursor, table: str, columns: str, rows: list[str]) -> None:
+def _copy(cursor, table: str, columns: str, rows: list[str], *, freeze: bool = False) -> None:
+    """COPY *rows* (text format). *freeze*: the table was emptied in this transaction; its rows
+    are written frozen and its pages all-visible (no VACUUM needed for index-only scans)."""
     chunk = 5000
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    options = " (FREEZE)" if freeze else ""
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN{options}") as copy:
         for index in range(0, len(rows), chunk):
             copy.write("".join(rows[index : index + chunk]))
 
@@ -964,7 +1006,15 @@ class Command(BaseCommand):
             table = _statement_table(statement)
             return INDEXED_TABLES.index(table) if table in INDEXED_TABLES else len(INDEXED_TABLES)
 
-        builds = sorted((d for d in definitions if d.startswith("CREATE")), key=table_rank)
+        # IF NOT EXISTS: a run stopped midway through the rebuild left some of them built.
+        builds = sorted(
+            (
+                re.sub(r"^CREATE (UNIQUE )?INDEX ", r"CREATE \1INDEX IF NOT EXISTS ", d)
+                for d in definitions
+                if d.startswith("CREATE")
+            ),
+            key=table_rank,
+        )
         _run_parallel(builds + sorted(then, key=table_rank), 2)
         if definitions:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -974,7 +1024,8 @@ class Command(BaseCommand):
                 cursor.execute(f"DROP TABLE {DROPPED_INDEXES_TABLE}")
 
     def _seed_offices(self, cursor, rng, offices: list[Office], party_rows, clients: int) -> None:
-        """Offices, their payment accounts, agents, memberships and parties."""
+        """Offices, their payment accounts, agents, memberships and parties (in the transaction
+        that emptied the tables: all but the offices, updated after the load, are frozen)."""
         now = _ts(datetime.now(UTC))
         office_rows, account_rows, agent_rows, membership_rows = [], [], [], []
         for office in offices:
@@ -1039,6 +1090,7 @@ class Command(BaseCommand):
             "offices_officepaymentaccount",
             "office_id, position, bank_name, iban, bic, account_holder",
             account_rows,
+            freeze=True,
         )
         _copy(
             cursor,
@@ -1046,12 +1098,14 @@ class Command(BaseCommand):
             "id, username, first_name, last_name, email, password, is_superuser, is_staff, "
             "is_active, date_joined, language",
             agent_rows,
+            freeze=True,
         )
         _copy(
             cursor,
             "offices_officemembership",
             "office_id, agent_id, role, created_at",
             membership_rows,
+            freeze=True,
         )
         _copy(
             cursor,
@@ -1061,6 +1115,7 @@ class Command(BaseCommand):
             "e_invoicing_operator_name, street_address, postcode, postal_area, country_code, "
             "created_at, modified_at",
             party_rows,
+            freeze=True,
         )
 
 
