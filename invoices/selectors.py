@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -166,7 +166,11 @@ def _page_by_matches(
         walk_sql, walk_params = walk[start : start + size].query.sql_with_params()
     except EmptyResultSet:  # no offices to see
         return SearchPage(0, False, [])
-    with connection.cursor() as cursor:
+    # Without parallel workers: the walk in sort order stops after a page's worth of matches,
+    # and a Gather Merge first waits for every worker's first match (~40 -> ~26 ms of SQL for
+    # a common name at a million invoices, docs/performance.md). SET LOCAL: this statement only.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(
             f"WITH seen(match_id) AS ({sql}), "
             "matches AS (SELECT DISTINCT match_id FROM seen), "
