@@ -110,11 +110,7 @@ def invoice_search_page(queryset: QuerySet[Invoice], *, start: int, size: int) -
     if hints.ranged and start < RANGE_MATCHES:
         matches = plain.order_by()[: RANGE_MATCHES + 1].count()
         if matches <= RANGE_MATCHES:
-            total, capped = min(matches, cap), matches > cap
-            if start >= matches:
-                return SearchPage(total, capped, [])
-            rows = _bounded_page(plain, bound=matches + 1, start=start, size=size)
-            return SearchPage(total, capped, _ids(rows))
+            return _sorted_page(plain, matches=matches, cap=cap, start=start, size=size)
         if cap < RANGE_MATCHES:
             return SearchPage(
                 cap, True, list(plain.values_list("pk", flat=True)[start : start + size])
@@ -126,14 +122,7 @@ def invoice_search_page(queryset: QuerySet[Invoice], *, start: int, size: int) -
             return SearchPage(0, False, [])
         if rows and rows[0][-1] <= few:
             return SearchPage(rows[0][-1], False, _ids(rows))
-    counted = plain.order_by()[: cap + 1].count()  # one over the cap: "the cap" or "more"
-    if counted > cap:
-        return SearchPage(cap, True, list(plain.values_list("pk", flat=True)[start : start + size]))
-    if start >= counted:
-        return SearchPage(counted, False, [])
-    return SearchPage(
-        counted, False, _ids(_bounded_page(plain, bound=cap + 1, start=start, size=size))
-    )
+    return _counted_page(plain, hints, cap=cap, start=start, size=size)
 
 
 def _page_by_matches(
@@ -192,16 +181,24 @@ def _counted_page(
     plain: QuerySet[Invoice], hints: SearchHints, *, cap: int, start: int, size: int
 ) -> SearchPage:
     """The matches of *plain* counted up to the cap, then sorted out of the bounded matches or,
-    above the cap, read by walking the sort order (``hints.walk``)."""
-    counted = plain.order_by()[: cap + 1].count()
+    above the cap, read by walking the sort order (``hints.walk``, else *plain*'s)."""
+    counted = plain.order_by()[: cap + 1].count()  # one over the cap: "the cap" or "more"
     if counted > cap:
         walk = plain if hints.walk is None else hints.walk
         return SearchPage(cap, True, list(walk.values_list("pk", flat=True)[start : start + size]))
-    if start >= counted:
-        return SearchPage(counted, False, [])
-    return SearchPage(
-        counted, False, _ids(_bounded_page(plain, bound=counted + 1, start=start, size=size))
-    )
+    return _sorted_page(plain, matches=counted, cap=cap, start=start, size=size)
+
+
+def _sorted_page(
+    plain: QuerySet[Invoice], *, matches: int, cap: int, start: int, size: int
+) -> SearchPage:
+    """The page sorted out of all *matches* of *plain* (known to be few enough to sort);
+    ``total`` is the cap when they are more."""
+    total, capped = min(matches, cap), matches > cap
+    if start >= matches:
+        return SearchPage(total, capped, [])
+    rows = _bounded_page(plain, bound=matches + 1, start=start, size=size)
+    return SearchPage(total, capped, _ids(rows))
 
 
 def _bounded_page(plain: QuerySet[Invoice], *, bound: int, start: int, size: int) -> list[tuple]:
