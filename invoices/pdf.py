@@ -606,13 +606,18 @@ def _render_settings():
                 del xhtml2pdf_default.DEFAULT_FONT[FONT_FAMILY]
 
 
-def render_pdf(context: dict) -> RenderedPdf:
-    html = render_to_string("invoices/pdf/invoice.html", _display(context))
+def html_to_pdf(html: str) -> tuple[bytes, int]:
+    """xhtml2pdf with the product's settings (``_render_settings``: DejaVu Sans as the family
+    ``dejavu``, registered once; local files only): the PDF and the number of errors."""
     output = io.BytesIO()
     with _render_settings():
         result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=_POLICY)
-    if result.err:
-        raise RenderError(f"xhtml2pdf reported {result.err} error(s)")
-    content = output.getvalue()
+    return output.getvalue(), result.err
+
+
+def render_pdf(context: dict) -> RenderedPdf:
+    content, errors = html_to_pdf(render_to_string("invoices/pdf/invoice.html", _display(context)))
+    if errors:
+        raise RenderError(f"xhtml2pdf reported {errors} error(s)")
     pages = len(PdfReader(io.BytesIO(content)).pages)
     return RenderedPdf(content=content, pages=pages)

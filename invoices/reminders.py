@@ -17,7 +17,6 @@ half-up to the minor unit: ``round(amount x rate / 100 x days / 365)``.
 """
 
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,8 +31,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from offices.models import Agent
 from parties.choices import PartyType
@@ -49,7 +46,7 @@ from .models import (
 )
 from .money import round_minor, to_minor
 from .payments import format_iban, virtual_barcode
-from .pdf import ASSETS, FONTS, format_amount, format_date
+from .pdf import format_amount, format_date, html_to_pdf
 from .references import format_finnish
 from .selectors import invoice_get
 
@@ -282,8 +279,6 @@ LABELS = {
     },
 }
 
-_POLICY = ResourceAccessPolicy(allow_remote=False, base_dir=FONTS, extra_roots=[ASSETS])
-
 
 def _language(invoice: Invoice) -> str:
     party = _primary_party(invoice)
@@ -337,18 +332,14 @@ def reminder_context(reminder: Reminder, invoice: Invoice) -> dict:
         "iban": format_iban(account.iban) if account else "",
         "bic": account.bic if account else "",
         "barcode": barcode,
-        "font_regular": str(FONTS / "DejaVuSans.ttf"),
-        "font_bold": str(FONTS / "DejaVuSans-Bold.ttf"),
     }
 
 
 def render_reminder_pdf(context: dict) -> bytes:
-    html = render_to_string("invoices/pdf/reminder.html", context)
-    output = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=_POLICY)
-    if result.err:
-        raise PermanentReminderError(f"xhtml2pdf reported {result.err} error(s)")
-    return output.getvalue()
+    content, errors = html_to_pdf(render_to_string("invoices/pdf/reminder.html", context))
+    if errors:
+        raise PermanentReminderError(f"xhtml2pdf reported {errors} error(s)")
+    return content
 
 
 def _reminder_document(reminder: Reminder, invoice: Invoice, context: dict) -> Document:

@@ -1,11 +1,13 @@
 """Payment reminders: the daily task with frozen time, the interest rule with its figures, one
 reminder per period, and none for paid or credited invoices."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from freezegun import freeze_time
+from pypdf import PdfReader
 
 from invoices import lifecycle
 from invoices.delivery_tasks import send_payment_reminders
@@ -125,6 +127,9 @@ def test_first_reminder_with_agreed_interest_pdf_and_email(
         "application/pdf",
     )
     assert content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert invoice.invoice_number in text
+    assert "27,18" in text and "7 777,18" in text.replace("\u00a0", " ")
 
 
 def test_statutory_rate_when_none_is_agreed_b2b_and_consumer(
