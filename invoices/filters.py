@@ -184,30 +184,27 @@ class InvoiceFilter(django_filters.FilterSet):
         active = {
             name for name, value in self.form.cleaned_data.items() if value not in (None, "", [])
         }
-        ranged = bool(active & RANGE_FILTERS)
+        if active not in ({"partyName"}, {"freeTextSearch"}):
+            return SearchHints(ranged=bool(active & RANGE_FILTERS))
         scoped = self.filters["sort"].filter(base, sort) if sort else base
         if active == {"partyName"}:
             value = self.form.cleaned_data["partyName"]
             matches = self._scoped_links(value).values("invoice_id")
             return SearchHints(matches=matches, scoped=scoped)
-        if active == {"freeTextSearch"}:
-            value = self.form.cleaned_data["freeTextSearch"]
-            own = self._own_matches(value)
-            if self.office_ids is not None:
-                own = own.filter(agency_office_id__in=self.office_ids)
-            matches = self._scoped_links(value).values("invoice_id").union(own, all=True)
-            matches = matches.order_by()
-            walk = scoped.filter(
-                PerRowExists(
-                    InvoiceParty.objects.filter(
-                        invoice=OuterRef("pk"), party__name__icontains=value
-                    )
-                )
-                | Q(invoice_number__icontains=value)
-                | Q(billing_street_address__icontains=value)
+        value = self.form.cleaned_data["freeTextSearch"]  # the only other case
+        own = self._own_matches(value)
+        if self.office_ids is not None:
+            own = own.filter(agency_office_id__in=self.office_ids)
+        matches = self._scoped_links(value).values("invoice_id").union(own, all=True)
+        matches = matches.order_by()
+        walk = scoped.filter(
+            PerRowExists(
+                InvoiceParty.objects.filter(invoice=OuterRef("pk"), party__name__icontains=value)
             )
-            return SearchHints(matches=matches, walk=walk, scoped=scoped)
-        return SearchHints(ranged=ranged)
+            | Q(invoice_number__icontains=value)
+            | Q(billing_street_address__icontains=value)
+        )
+        return SearchHints(matches=matches, walk=walk, scoped=scoped)
 
     def _scoped_links(self, value: str) -> QuerySet:
         links = InvoiceParty.objects.filter(party__name__icontains=value).order_by()
