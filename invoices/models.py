@@ -87,8 +87,12 @@ class InvoiceQuerySet(models.QuerySet):
 
 class Invoice(ConcurrentTransitionMixin, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own here, nor on responsible_agent, created_at and invoice_number: each
+    # is the leading column of a wider index (invoice_office_status; on PostgreSQL
+    # invoice_agent_office, invoice_created_cover, invoice_number_desc_created, migration
+    # 0008), which serves the same lookups; every index costs every insert (migration 0012).
     agency_office = models.ForeignKey(
-        AgencyOffice, on_delete=models.PROTECT, related_name="invoices"
+        AgencyOffice, on_delete=models.PROTECT, related_name="invoices", db_index=False
     )
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.SALES)
     invoice_type_code = models.CharField(
@@ -101,7 +105,12 @@ class Invoice(ConcurrentTransitionMixin, models.Model):
     realty_id = models.UUIDField(null=True, blank=True, db_index=True)
     commission_id = models.UUIDField(null=True, blank=True)
     responsible_agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     invoicing_date = models.DateField(null=True, blank=True)
@@ -142,7 +151,7 @@ class Invoice(ConcurrentTransitionMixin, models.Model):
     billing_postal_area = models.CharField(max_length=100, blank=True)
     billing_country_code = models.CharField(max_length=2, blank=True)
 
-    invoice_number = models.CharField(max_length=100, null=True, blank=True, db_index=True)
+    invoice_number = models.CharField(max_length=100, null=True, blank=True)
     reference_number = models.CharField(max_length=25, null=True, blank=True)
     sequence_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
@@ -175,7 +184,7 @@ class Invoice(ConcurrentTransitionMixin, models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = InvoiceQuerySet.as_manager()
@@ -335,8 +344,14 @@ class InvoicePartyQuerySet(models.QuerySet):
 
 
 class InvoiceParty(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="invoiced_parties")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="invoice_links")
+    # Neither key has an index of its own: invoice_party_unique leads with the invoice, and on
+    # PostgreSQL invoiceparty_party_invoice_office with the party (migrations 0009, 0012).
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="invoiced_parties", db_index=False
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="invoice_links", db_index=False
+    )
     # A copy of the invoice's agency office, so that a party search is scoped to the caller's
     # offices from the links alone (invoices.filters, docs/performance.md). Always the
     # invoice's: set here on save and bulk_create, and on PostgreSQL by a trigger on every
@@ -403,7 +418,10 @@ class AppendOnlyQuerySet(models.QuerySet):
 class InvoiceEvent(models.Model):
     """One entry of an invoice's audit trail (append-only)."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="events")
+    # Indexed by invoice_event_invoice_time, which leads with it (migration 0012).
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     action_type_code = models.CharField(max_length=30, choices=ActionType.choices)
     from_status_code = models.CharField(max_length=20, choices=InvoiceStatus.choices, blank=True)
     to_status_code = models.CharField(max_length=20, choices=InvoiceStatus.choices)
@@ -444,7 +462,10 @@ class Document(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="documents")
+    # Indexed by document_latest, which leads with it.
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="documents", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=DocumentKind.choices)
     status = models.CharField(
         max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
@@ -558,7 +579,10 @@ class Reminder(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
+    # Indexed by one_reminder_per_invoice_period, which leads with it.
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="reminders", db_index=False
+    )
     period = models.PositiveSmallIntegerField(help_text="Reminder number: 1, 2, ...")
     period_start = models.DateField(help_text="The day this reminder period began.")
     reminder_date = models.DateField()

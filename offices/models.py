@@ -101,7 +101,10 @@ class OfficePaymentAccount(models.Model):
 class OfficeMembership(models.Model):
     """One role of one agent in one office; an agent may hold several roles."""
 
-    office = models.ForeignKey(AgencyOffice, on_delete=models.CASCADE, related_name="memberships")
+    # Indexed by membership_unique, which leads with it.
+    office = models.ForeignKey(
+        AgencyOffice, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -141,7 +144,8 @@ class IdempotencyRecord(models.Model):
     after ``INVOICING_IDEMPOTENCY_TTL`` (24 h) and are deleted by a periodic task.
     """
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+    # Indexed by idempotency_key_per_agent, which leads with it.
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=255)
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=500)
