@@ -125,7 +125,19 @@ def machine(env: dict[str, str]) -> dict:
         "postgresql_settings": settings,
         "redis": redis_version(env["REDIS_URL"]),
         "gunicorn": gunicorn.__version__,
+        "cpu_reference_ms": cpu_reference_ms(),
     }
+
+
+def cpu_reference_ms() -> float:
+    """How fast this host runs Python now: milliseconds for a fixed loop, best of five.
+
+    The same machine has run at 40-100 % of its own speed on different days
+    (docs/performance.md, round four); this figure tells runs on a slow day from slow code."""
+    import timeit
+
+    timer = timeit.Timer("sum(i * i for i in range(100_000))")
+    return round(min(timer.repeat(repeat=5, number=20)) / 20 * 1000, 2)
 
 
 def redis_version(url: str) -> str:
@@ -630,7 +642,9 @@ def markdown_table(results: dict) -> str:
     header = (
         f"Run of {results['finished_at']} ({results['label']}), {results['duration_s']} s, "
         f"load average {results['load_average']['before']} before / "
-        f"{results['load_average']['after']} after."
+        f"{results['load_average']['after']} after; CPU reference loop "
+        f"{results['machine'].get('cpu_reference_ms', '-')} ms (`machine.cpu_reference_ms`, lower "
+        "is faster)."
     )
     return header + "\n\n" + "\n".join(rows)
 
