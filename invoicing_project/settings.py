@@ -221,8 +221,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # A task whose worker died is delivered again after this many seconds (the message stays
 # unacknowledged: acks_late). Longer than any task with its retry countdowns (at most 60 s).
+TASK_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=300)
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT_SECONDS,
+    # Workers look for such tasks every few seconds: kombu's defaults (every 10th call of a
+    # 10-second sweep) left one unnoticed for up to ~100 s after its visibility timeout.
+    "unacked_restore_throttle": 1,
+    "unacked_restore_interval": max(1, min(10, TASK_VISIBILITY_TIMEOUT_SECONDS // 3)),
 }
 # Fault injection for the worker-killed test only: seconds to sleep in the middle of a render.
 INVOICING_RENDER_DELAY_SECONDS = env.float("INVOICING_RENDER_DELAY_SECONDS", default=0.0)

@@ -129,9 +129,13 @@ def test_a_worker_killed_mid_render_leaves_exactly_one_document(
         assert Document.objects.get(pk=document_id).attempts == 1, "the render never started"
         slow.kill()  # SIGKILL in the middle of the render: no ack, no cleanup
         slow.wait(timeout=10)
+        killed_at = time.monotonic()
         second = _start_worker(queue, tmp_path)
         document = _wait_for(document_id, seconds=90)
         assert document.status == DocumentStatus.READY, document.failure_reason
+        # The visibility timeout (3 s here) and one restore sweep (1 s), plus the worker's
+        # start: with kombu's default sweep it took up to ~100 s (settings.py).
+        assert time.monotonic() - killed_at < 45
         assert document.attempts == 2
         assert Document.objects.filter(invoice_id=invoice_id).count() == 1
         files = [p for p in Path(tmp_path).rglob("*.pdf")]
