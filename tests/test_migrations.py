@@ -112,7 +112,9 @@ def test_no_index_only_repeats_the_lead_of_another():
 @pytest.mark.django_db
 def test_every_foreign_key_leads_an_index():
     leading = {
-        (index.table, index.keys[0]) for index in _indexes() if index.btree and not index.partial
+        (index.table, index.keys[0].split()[0])  # the column, without DESC or opclass
+        for index in _indexes()
+        if index.btree and not index.partial
     }
     with connection.cursor() as cursor:
         cursor.execute(FOREIGN_KEYS_SQL, [_project_tables()])
