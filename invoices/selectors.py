@@ -112,9 +112,7 @@ def invoice_search_page(queryset: QuerySet[Invoice], *, start: int, size: int) -
         if matches <= RANGE_MATCHES:
             return _sorted_page(plain, matches=matches, cap=cap, start=start, size=size)
         if cap < RANGE_MATCHES:
-            return SearchPage(
-                cap, True, list(plain.values_list("pk", flat=True)[start : start + size])
-            )
+            return _walked_page(plain, hints, cap=cap, start=start, size=size)
     few = min(FEW_MATCHES, cap)
     if start < few:
         rows = _bounded_page(plain, bound=few + 1, start=start, size=size)
@@ -184,9 +182,17 @@ def _counted_page(
     above the cap, read by walking the sort order (``hints.walk``, else *plain*'s)."""
     counted = plain.order_by()[: cap + 1].count()  # one over the cap: "the cap" or "more"
     if counted > cap:
-        walk = plain if hints.walk is None else hints.walk
-        return SearchPage(cap, True, list(walk.values_list("pk", flat=True)[start : start + size]))
+        return _walked_page(plain, hints, cap=cap, start=start, size=size)
     return _sorted_page(plain, matches=counted, cap=cap, start=start, size=size)
+
+
+def _walked_page(
+    plain: QuerySet[Invoice], hints: SearchHints, *, cap: int, start: int, size: int
+) -> SearchPage:
+    """A page of more matches than the cap, read by walking the sort order (``hints.walk``,
+    else *plain*'s): ``total`` is the cap."""
+    walk = plain if hints.walk is None else hints.walk
+    return SearchPage(cap, True, list(walk.values_list("pk", flat=True)[start : start + size]))
 
 
 def _sorted_page(
